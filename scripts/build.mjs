@@ -21,7 +21,8 @@ function walk(dir, out) {
 
 const entryPoints = sourceDirs.flatMap((d) => walk(join(root, d), []));
 const outdir = join(root, 'dist');
-rmSync(outdir, { recursive: true, force: true });
+// dist/ is not wiped: several builds may run at once (tests of different areas); esbuild overwrites.
+if (process.env.CLEAN_DIST) rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints,
   outdir,

@@ -1,0 +1,34 @@
+// netprofile detect --nodes F [-o text|json]
+import { parseArgs, stringFlag, UsageError } from '../args.js';
+import { readFacts } from '../load.js';
+import { formatEvidence } from '../../generators/detect/detect.js';
+
+export const usage = `Usage: netprofile detect --nodes FILE|- [-o text|json]
+
+Reads a Node list (kubectl get nodes -o yaml|json; a List or a NodeList) and prints the
+environment verdict with the evidence that decided it: which node, which field, which value.
+
+Exit codes: 0 detected, 1 the nodes disagree or the list is empty, 2 usage or I/O error.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [{ name: 'nodes', value: true }, { name: 'output', short: 'o', value: true, choices: ['text', 'json'] }]);
+  if (args.help) { process.stdout.write(usage); return 0; }
+  if (args.positionals.length) throw new UsageError(`detect takes no positional arguments (got ${args.positionals[0].slice(0, 40)}); use --nodes FILE`);
+  const nodes = stringFlag(args, 'nodes');
+  if (!nodes) throw new UsageError('detect needs --nodes FILE (or - for stdin)');
+  const d = readFacts(nodes);
+  const verdict = {
+    type: d.type, provider: d.provider, managed: d.managed, region: d.region, distribution: d.distribution,
+    nodes: d.nodes, problem: d.problem ?? null, uninitializedNodes: d.uninitialized, evidence: d.evidence,
+  };
+  if (stringFlag(args, 'output') === 'json') process.stdout.write(JSON.stringify(verdict, null, 2) + '\n');
+  else {
+    const lines = [d.problem ? `Environment: unknown (${d.problem})` : `Environment: ${d.type}${d.provider ? ` / ${d.provider}` : ''}, ${d.managed ? 'managed' : 'self-managed'}${d.region ? `, region ${d.region}` : ''}, distribution ${d.distribution}`, `Nodes: ${d.nodes}`];
+    if (d.uninitialized.length) lines.push(`Waiting for a cloud-controller-manager: ${d.uninitialized.join(', ')}`);
+    lines.push('Evidence:');
+    for (const e of d.evidence) lines.push(`  ${formatEvidence(e)}  (${e.signal}: ${e.meaning})`);
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return d.problem ? 1 : 0;
+}

@@ -1,0 +1,100 @@
+// Reading NetworkProfiles and Node lists from text, with hostile input in mind: alias bombs,
+// deep nesting, garbage and several documents are refused with the file and the field named.
+import { parseAllDocuments, type Document } from 'yaml';
+import { validate, type SchemaError } from './schema.js';
+import { networkProfileSchema, KIND, type NetworkProfile } from './profile.js';
+import type { Finding } from './findings.js';
+
+/** An input problem that is not about one field of a valid document: exit code 2. */
+export class InputError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+  }
+}
+
+export const MAX_DOCUMENTS = 1000;
+export const MAX_NESTING = 64;
+
+/** Parses YAML (or JSON, a subset) into plain values, one per document. */
+export function parseYamlDocuments(text: string, file: string): unknown[] {
+  if (text.includes('\u0000')) throw new InputError(file, 'is binary, not YAML or JSON');
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+  } catch (e) {
+    throw new InputError(file, `is not valid YAML: ${oneLine((e as Error).message)}`);
+  }
+  if (!Array.isArray(docs)) docs = [docs as Document.Parsed];
+  if (docs.length > MAX_DOCUMENTS) throw new InputError(file, `holds more than ${MAX_DOCUMENTS} documents`);
+  const out: unknown[] = [];
+  docs.forEach((doc, i) => {
+    const where = docs.length > 1 ? ` (document ${i + 1})` : '';
+    if (doc.errors.length) throw new InputError(file, `is not valid YAML${where}: ${oneLine(doc.errors[0].message)}`);
+    let value: unknown;
+    try {
+      // maxAliasCount bounds the expansion of YAML aliases (the "billion laughs" bomb).
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      const msg = (e as Error).message;
+      if (e instanceof RangeError) throw new InputError(file, `is nested too deeply${where}`);
+      throw new InputError(file, `cannot be read${where}: ${oneLine(msg)}`);
+    }
+    if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
+    if (depthOf(value, 0) > MAX_NESTING) throw new InputError(file, `is nested deeper than ${MAX_NESTING} levels${where}`);
+    out.push(value);
+  });
+  return out;
+}
+
+function depthOf(v: unknown, d: number): number {
+  if (d > MAX_NESTING) return d;
+  if (Array.isArray(v)) { let m = d; for (const x of v) m = Math.max(m, depthOf(x, d + 1)); return m; }
+  if (v && typeof v === 'object') { let m = d; for (const x of Object.values(v)) m = Math.max(m, depthOf(x, d + 1)); return m; }
+  return d;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+export interface ParsedProfile {
+  file: string;
+  /** 0-based index of the document in the file. */
+  document: number;
+  /** Present when the document validated. */
+  profile?: NetworkProfile;
+  /** Schema errors as invalid-field findings; non-empty means the profile is rejected. */
+  findings: Finding[];
+  /** metadata.name when readable, for messages. */
+  name: string;
+}
+
+export function schemaErrorsToFindings(errors: SchemaError[]): Finding[] {
+  return errors.map((e) => ({ rule: 'invalid-field', severity: 'error', path: e.path, message: `${e.path} ${e.message}.` }));
+}
+
+/** Validates one decoded document as a NetworkProfile. */
+export function checkProfile(value: unknown, file: string, document = 0): ParsedProfile {
+  const errors: SchemaError[] = [];
+  const profile = validate(networkProfileSchema, value, '', errors) as NetworkProfile | undefined;
+  const rawName = (value as any)?.metadata?.name;
+  const name = typeof rawName === 'string' && /^[a-z0-9.-]{1,253}$/.test(rawName) ? rawName : (value as any)?.spec?.cluster?.name && typeof (value as any).spec.cluster.name === 'string' && /^[a-z0-9-]{1,63}$/.test((value as any).spec.cluster.name) ? (value as any).spec.cluster.name : `document ${document + 1}`;
+  return { file, document, profile: errors.length ? undefined : profile, findings: schemaErrorsToFindings(errors), name };
+}
+
+/**
+ * Reads every NetworkProfile in a file. Documents of another kind are an input error: a profile
+ * file holds profiles only (the Argo CD plugin and kustomize pick files by kind before this).
+ */
+export function parseProfiles(text: string, file: string): ParsedProfile[] {
+  const docs = parseYamlDocuments(text, file);
+  if (docs.length === 0) throw new InputError(file, 'holds no documents');
+  return docs.map((doc, i) => {
+    const kind = (doc as any)?.kind;
+    if (kind !== KIND) {
+      const where = docs.length > 1 ? `document ${i + 1}` : 'the document';
+      throw new InputError(file, `${where} is ${typeof kind === 'string' ? `a ${JSON.stringify(kind).slice(1, -1).slice(0, 60)}` : 'not a Kubernetes object'}, not a ${KIND}`);
+    }
+    return checkProfile(doc, file, i);
+  });
+}

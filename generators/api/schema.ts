@@ -1,0 +1,318 @@
+// A small schema language: ONE definition gives the TypeScript type (Infer), the input validator
+// (validate, with file-path-style field paths, defaults applied and "did you mean" for unknown
+// fields) and the CRD's structural openAPIV3Schema (toOpenAPI). No second hand-kept copy exists.
+
+export type Check = (value: any) => string | undefined;
+
+interface Common {
+  description?: string;
+  /** Extra validation after the type matched; returns an error message or undefined. */
+  check?: Check;
+}
+
+export interface StringSchema<T extends string = string, D extends boolean = boolean> extends Common {
+  kind: 'string';
+  enum?: readonly T[];
+  default?: T;
+  maxLength?: number;
+  readonly _default?: D;
+}
+export interface IntegerSchema<D extends boolean = boolean> extends Common {
+  kind: 'integer';
+  minimum?: number;
+  maximum?: number;
+  default?: number;
+  readonly _default?: D;
+}
+export interface BooleanSchema<D extends boolean = boolean> extends Common {
+  kind: 'boolean';
+  default?: boolean;
+  readonly _default?: D;
+}
+/** A scalar that is one of a fixed set of strings or booleans, e.g. `managed: auto | true | false`. */
+export interface ChoiceSchema<T extends string | boolean = string | boolean, D extends boolean = boolean> extends Common {
+  kind: 'choice';
+  choices: readonly T[];
+  default?: T;
+  readonly _default?: D;
+}
+export interface ArraySchema<I extends Schema = Schema, D extends boolean = boolean> extends Common {
+  kind: 'array';
+  items: I;
+  minItems?: number;
+  maxItems?: number;
+  default?: unknown[];
+  readonly _default?: D;
+}
+export interface ObjectSchema<P extends Record<string, Schema> = Record<string, Schema>, R extends string = string, D extends boolean = boolean> extends Common {
+  kind: 'object';
+  properties: P;
+  required: readonly R[];
+  /** Objects nobody wrote are still filled with their children's defaults. */
+  defaulted?: D;
+}
+/** Free-form data (Helm values, label selectors): any JSON, depth-limited. */
+export interface AnySchema<D extends boolean = boolean> extends Common {
+  kind: 'any';
+  default?: Record<string, unknown>;
+  readonly _default?: D;
+}
+
+export type Schema = StringSchema<any, any> | IntegerSchema<any> | BooleanSchema<any> | ChoiceSchema<any, any>
+  | ArraySchema<any, any> | ObjectSchema<any, any, any> | AnySchema<any>;
+
+type HasDefault<S> = S extends { _default?: infer D } ? (D extends true ? true : false)
+  : S extends { defaulted?: infer D } ? (D extends true ? true : false) : false;
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+export type Infer<S> =
+  S extends StringSchema<infer T, any> ? T
+  : S extends IntegerSchema<any> ? number
+  : S extends BooleanSchema<any> ? boolean
+  : S extends ChoiceSchema<infer T, any> ? T
+  : S extends ArraySchema<infer I, any> ? Infer<I>[]
+  : S extends ObjectSchema<infer P, infer R, any> ? Simplify<
+      { [K in keyof P as K extends R ? K : HasDefault<P[K]> extends true ? K : never]: Infer<P[K]> } &
+      { [K in keyof P as K extends R ? never : HasDefault<P[K]> extends true ? never : K]?: Infer<P[K]> }>
+  : S extends AnySchema<any> ? Record<string, unknown>
+  : never;
+
+// ---- builders -----------------------------------------------------------------------------
+
+export const s = {
+  string(o: Omit<StringSchema<string>, 'kind' | 'default' | 'enum'> = {}): StringSchema<string, false> {
+    return { kind: 'string', ...o } as StringSchema<string, false>;
+  },
+  enumOf<const T extends string>(values: readonly T[], o: Omit<StringSchema<T>, 'kind' | 'enum' | 'default'> & { default: T }): StringSchema<T, true> {
+    return { kind: 'string', enum: values, ...o } as StringSchema<T, true>;
+  },
+  stringDefault<const T extends string = string>(def: T, o: Omit<StringSchema<string>, 'kind' | 'default'> = {}): StringSchema<string, true> {
+    return { kind: 'string', default: def, ...o } as StringSchema<string, true>;
+  },
+  integer(o: Omit<IntegerSchema, 'kind' | 'default'> = {}): IntegerSchema<false> {
+    return { kind: 'integer', ...o } as IntegerSchema<false>;
+  },
+  integerDefault(def: number, o: Omit<IntegerSchema, 'kind' | 'default'> = {}): IntegerSchema<true> {
+    return { kind: 'integer', default: def, ...o } as IntegerSchema<true>;
+  },
+  boolean(def: boolean, o: Omit<BooleanSchema, 'kind' | 'default'> = {}): BooleanSchema<true> {
+    return { kind: 'boolean', default: def, ...o } as BooleanSchema<true>;
+  },
+  optionalBoolean(o: Omit<BooleanSchema, 'kind' | 'default'> = {}): BooleanSchema<false> {
+    return { kind: 'boolean', ...o } as BooleanSchema<false>;
+  },
+  choice<const T extends string | boolean>(choices: readonly T[], def: T, o: Common = {}): ChoiceSchema<T, true> {
+    return { kind: 'choice', choices, default: def, ...o } as ChoiceSchema<T, true>;
+  },
+  array<I extends Schema>(items: I, o: Omit<ArraySchema<I>, 'kind' | 'items' | 'default'> = {}): ArraySchema<I, false> {
+    return { kind: 'array', items, ...o } as ArraySchema<I, false>;
+  },
+  arrayDefault<I extends Schema>(items: I, def: unknown[], o: Omit<ArraySchema<I>, 'kind' | 'items' | 'default'> = {}): ArraySchema<I, true> {
+    return { kind: 'array', items, default: def, ...o } as ArraySchema<I, true>;
+  },
+  /** An object the user may omit; absent → absent. */
+  object<P extends Record<string, Schema>, const R extends keyof P & string = never>(properties: P, required: readonly R[] = [], o: Common = {}): ObjectSchema<P, R, false> {
+    return { kind: 'object', properties, required, ...o } as ObjectSchema<P, R, false>;
+  },
+  /** An object that is always present after validation, filled with its children's defaults. */
+  section<P extends Record<string, Schema>, const R extends keyof P & string = never>(properties: P, required: readonly R[] = [], o: Common = {}): ObjectSchema<P, R, true> {
+    return { kind: 'object', properties, required, defaulted: true, ...o } as ObjectSchema<P, R, true>;
+  },
+  any(o: Common = {}): AnySchema<false> {
+    return { kind: 'any', ...o } as AnySchema<false>;
+  },
+  anyDefault(o: Common = {}): AnySchema<true> {
+    return { kind: 'any', default: {}, ...o } as AnySchema<true>;
+  },
+};
+
+// ---- validation ---------------------------------------------------------------------------
+
+export interface SchemaError {
+  path: string;
+  message: string;
+}
+
+/** Free-form subtrees deeper than this are refused: a hostile file must not exhaust the stack. */
+export const MAX_FREEFORM_DEPTH = 32;
+
+export function joinPath(base: string, key: string | number): string {
+  if (typeof key === 'number') return `${base}[${key}]`;
+  const safe = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? key : JSON.stringify(key);
+  return base ? `${base}.${safe}` : safe;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
+  return `a ${typeof v}`;
+}
+
+/** Levenshtein distance, small inputs only (field names). */
+export function editDistance(a: string, b: string): number {
+  const la = a.length, lb = b.length;
+  if (Math.abs(la - lb) > 3) return 99;
+  let prev = Array.from({ length: lb + 1 }, (_, i) => i);
+  for (let i = 1; i <= la; i++) {
+    const cur = [i];
+    for (let j = 1; j <= lb; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[lb];
+}
+
+export function didYouMean(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    const limit = Math.max(1, Math.floor(c.length / 3));
+    if (d <= limit && d < bestScore) { best = c; bestScore = d; }
+  }
+  return best;
+}
+
+function checkFreeform(value: unknown, path: string, depth: number, errors: SchemaError[]): void {
+  if (depth > MAX_FREEFORM_DEPTH) {
+    errors.push({ path, message: `nested deeper than ${MAX_FREEFORM_DEPTH} levels` });
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((v, i) => checkFreeform(v, joinPath(path, i), depth + 1, errors));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) checkFreeform(v, joinPath(path, k), depth + 1, errors);
+  }
+}
+
+/**
+ * Validates `value` against `schema`, returning a new value with defaults applied and the list of
+ * errors (each with a field path such as `spec.loadBalancer.pools[1].addresses[0]`).
+ */
+export function validate(schema: Schema, value: unknown, path: string, errors: SchemaError[]): unknown {
+  const fail = (message: string) => { errors.push({ path, message }); return undefined; };
+  const extra = (v: unknown) => {
+    const msg = schema.check?.(v);
+    if (msg) errors.push({ path, message: msg });
+    return v;
+  };
+  switch (schema.kind) {
+    case 'string': {
+      if (typeof value !== 'string') {
+        if (typeof value === 'number' && !schema.enum) return fail(`must be a string, got ${typeName(value)} (quote it: "${value}")`);
+        return fail(`must be a string${schema.enum ? ` (one of ${schema.enum.join(', ')})` : ''}, got ${typeName(value)}`);
+      }
+      if (schema.maxLength !== undefined && value.length > schema.maxLength) return fail(`is longer than ${schema.maxLength} characters`);
+      if (schema.enum && !schema.enum.includes(value)) {
+        const near = didYouMean(value, schema.enum);
+        return fail(`must be one of ${schema.enum.join(', ')}, got "${printable(value)}"${near ? ` (did you mean "${near}"?)` : ''}`);
+      }
+      return extra(value);
+    }
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) return fail(`must be an integer, got ${typeName(value)}`);
+      if (schema.minimum !== undefined && value < schema.minimum) return fail(`must be at least ${schema.minimum}, got ${value}`);
+      if (schema.maximum !== undefined && value > schema.maximum) return fail(`must be at most ${schema.maximum}, got ${value}`);
+      return extra(value);
+    case 'boolean':
+      if (typeof value !== 'boolean') return fail(`must be true or false, got ${typeName(value)}`);
+      return extra(value);
+    case 'choice':
+      if (!schema.choices.includes(value as any)) {
+        return fail(`must be one of ${schema.choices.join(', ')}, got ${typeof value === 'string' ? `"${printable(value)}"` : typeName(value)}`);
+      }
+      return extra(value);
+    case 'array': {
+      if (!Array.isArray(value)) return fail(`must be a list, got ${typeName(value)}`);
+      if (schema.minItems !== undefined && value.length < schema.minItems) return fail(`must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) return fail(`must have at most ${schema.maxItems} items, got ${value.length}`);
+      const before = errors.length;
+      const out = value.map((v, i) => validate(schema.items, v, joinPath(path, i), errors));
+      return errors.length === before ? extra(out) : out;
+    }
+    case 'object': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`must be a mapping, got ${typeName(value)}`);
+      const input = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      const known = Object.keys(schema.properties);
+      for (const key of Object.keys(input)) {
+        if (!(key in schema.properties) || !Object.prototype.hasOwnProperty.call(schema.properties, key)) {
+          const near = didYouMean(key, known);
+          errors.push({ path: joinPath(path, key), message: `unknown field${near ? ` (did you mean "${near}"?)` : ''}` });
+        }
+      }
+      for (const [key, child] of Object.entries(schema.properties) as [string, Schema][]) {
+        const childPath = joinPath(path, key);
+        if (input[key] === undefined || input[key] === null) {
+          if (schema.required.includes(key)) { errors.push({ path: childPath, message: 'is required' }); continue; }
+          const def = defaultOf(child);
+          if (def !== undefined) out[key] = def;
+          continue;
+        }
+        const v = validate(child, input[key], childPath, errors);
+        if (v !== undefined) out[key] = v;
+      }
+      return extra(out);
+    }
+    case 'any': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`must be a mapping, got ${typeName(value)}`);
+      checkFreeform(value, path, 0, errors);
+      return extra(structuredClone(value));
+    }
+  }
+}
+
+/** The value an absent field takes: its default, or for a `section` its children's defaults. */
+export function defaultOf(schema: Schema): unknown {
+  if (schema.kind === 'object') {
+    if (!schema.defaulted) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const [k, child] of Object.entries(schema.properties) as [string, Schema][]) {
+      const d = defaultOf(child);
+      if (d !== undefined) out[k] = d;
+    }
+    return out;
+  }
+  if ('default' in schema && schema.default !== undefined) return structuredClone(schema.default);
+  return undefined;
+}
+
+/** Makes a hostile string safe to print on one line. */
+export function printable(v: string, max = 80): string {
+  const escaped = JSON.stringify(v).slice(1, -1);
+  return escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
+}
+
+// ---- OpenAPI (CRD structural schema) ------------------------------------------------------
+
+export type OpenAPI = Record<string, unknown>;
+
+export function toOpenAPI(schema: Schema): OpenAPI {
+  const base: OpenAPI = {};
+  if (schema.description) base.description = schema.description;
+  switch (schema.kind) {
+    case 'string':
+      return { ...base, type: 'string', ...(schema.enum ? { enum: [...schema.enum] } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}), ...(schema.maxLength ? { maxLength: schema.maxLength } : {}) };
+    case 'integer':
+      return { ...base, type: 'integer', format: 'int64', ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}), ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}) };
+    case 'boolean':
+      return { ...base, type: 'boolean', ...(schema.default !== undefined ? { default: schema.default } : {}) };
+    case 'choice':
+      // A string-or-boolean scalar has no structural type; the API server keeps it as given and
+      // netprofile validates it (the description names the choices).
+      return { ...base, description: `${schema.description ? `${schema.description} ` : ''}One of: ${schema.choices.join(', ')}.`, 'x-kubernetes-preserve-unknown-fields': true };
+    case 'array':
+      return { ...base, type: 'array', items: toOpenAPI(schema.items), ...(schema.minItems !== undefined ? { minItems: schema.minItems } : {}), ...(schema.maxItems !== undefined ? { maxItems: schema.maxItems } : {}) };
+    case 'object': {
+      const properties: Record<string, OpenAPI> = {};
+      for (const [k, child] of Object.entries(schema.properties) as [string, Schema][]) properties[k] = toOpenAPI(child);
+      return { ...base, type: 'object', ...(schema.required.length ? { required: [...schema.required] } : {}), properties };
+    }
+    case 'any':
+      return { ...base, type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  }
+}

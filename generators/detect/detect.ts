@@ -1,0 +1,222 @@
+// Environment detection (api.md §2): a list of signals, strongest first, each with a name; the
+// verdict says which node, field and value decided. Pure: facts in, verdict out.
+import { InputError } from '../api/parse.js';
+
+export type EnvironmentType = 'cloud' | 'bare-metal';
+/** The provider names detection can report (wider than the profile's enum: linode, oci, ...). */
+export type DetectedProvider = 'alibaba' | 'aws' | 'gcp' | 'azure' | 'openstack' | 'hetzner' | 'digitalocean'
+  | 'vsphere' | 'equinix-metal' | 'linode' | 'oci' | 'ibm' | 'tencent' | 'huawei' | 'kind' | 'k3s' | 'other';
+
+export interface NodeFacts {
+  name: string;
+  providerID?: string;
+  labels: Record<string, string>;
+  taints: { key: string; effect?: string; value?: string }[];
+  internalIPs: string[];
+  kubeletVersion?: string;
+  osImage?: string;
+}
+
+export interface Evidence {
+  node: string;
+  field: string;
+  value: string;
+  /** The signal that read it, e.g. providerID, managed-label, taint, region. */
+  signal: string;
+  /** What it means, in words. */
+  meaning: string;
+}
+
+export interface NodeVerdict {
+  node: string;
+  type: EnvironmentType;
+  provider: DetectedProvider | null;
+  managed: boolean;
+  region?: string;
+  internalIPs: string[];
+  evidence: Evidence[];
+}
+
+export interface Detection {
+  /** null when the nodes disagree or no node was given. */
+  type: EnvironmentType | null;
+  provider: DetectedProvider | null;
+  managed: boolean | null;
+  region: string | null;
+  distribution: 'kubeadm' | 'k3s' | 'rke2' | 'talos' | 'managed' | null;
+  nodes: number;
+  evidence: Evidence[];
+  /** Set when the verdict could not be reached: why. */
+  problem?: string;
+  /** Nodes waiting for a cloud-controller-manager (uninitialized taint). */
+  uninitialized: string[];
+  perNode: NodeVerdict[];
+}
+
+interface ProviderIdRule {
+  name: string;
+  test: RegExp;
+  provider: DetectedProvider;
+  type: EnvironmentType;
+  meaning: string;
+}
+
+// Order matters: the more specific forms come first (hcloud://bm- before hcloud://).
+const PROVIDER_ID_RULES: ProviderIdRule[] = [
+  { name: 'aws', test: /^aws:\/\//, provider: 'aws', type: 'cloud', meaning: 'an AWS EC2 instance' },
+  { name: 'gce', test: /^gce:\/\//, provider: 'gcp', type: 'cloud', meaning: 'a Google Compute Engine instance' },
+  { name: 'azure', test: /^azure:\/\//, provider: 'azure', type: 'cloud', meaning: 'an Azure virtual machine' },
+  { name: 'alicloud', test: /^alicloud:\/\//, provider: 'alibaba', type: 'cloud', meaning: 'an Alibaba Cloud ECS instance' },
+  { name: 'alibaba-region-instance', test: /^[a-z]{2,}(-[a-z0-9]+)+\.i-[a-z0-9]+$/, provider: 'alibaba', type: 'cloud', meaning: 'an Alibaba Cloud ECS instance (<region-id>.<instance-id>)' },
+  { name: 'openstack', test: /^openstack:\/\//, provider: 'openstack', type: 'cloud', meaning: 'an OpenStack Nova instance' },
+  { name: 'vsphere', test: /^vsphere:\/\//, provider: 'vsphere', type: 'bare-metal', meaning: 'a vSphere VM (on-premises virtualisation: L2 works)' },
+  { name: 'hcloud-bm', test: /^hcloud:\/\/bm-/, provider: 'hetzner', type: 'bare-metal', meaning: 'a Hetzner dedicated server' },
+  { name: 'hrobot', test: /^hrobot:\/\//, provider: 'hetzner', type: 'bare-metal', meaning: 'a Hetzner dedicated (Robot) server' },
+  { name: 'hcloud', test: /^hcloud:\/\//, provider: 'hetzner', type: 'cloud', meaning: 'a Hetzner Cloud server' },
+  { name: 'digitalocean', test: /^digitalocean:\/\//, provider: 'digitalocean', type: 'cloud', meaning: 'a DigitalOcean droplet' },
+  { name: 'linode', test: /^linode:\/\//, provider: 'linode', type: 'cloud', meaning: 'a Linode (Akamai) instance' },
+  { name: 'equinixmetal', test: /^(equinixmetal|packet):\/\//, provider: 'equinix-metal', type: 'bare-metal', meaning: 'an Equinix Metal server (bare metal with provider BGP)' },
+  { name: 'oci', test: /^oci:\/\//, provider: 'oci', type: 'cloud', meaning: 'an Oracle Cloud instance' },
+  { name: 'ibm', test: /^ibm:\/\//, provider: 'ibm', type: 'cloud', meaning: 'an IBM Cloud instance' },
+  { name: 'tencent', test: /^(tencentcloud|qcloud):\/\//, provider: 'tencent', type: 'cloud', meaning: 'a Tencent Cloud instance' },
+  { name: 'huawei', test: /^huaweicloud:\/\//, provider: 'huawei', type: 'cloud', meaning: 'a Huawei Cloud instance' },
+  { name: 'kind', test: /^kind:\/\//, provider: null as unknown as DetectedProvider, type: 'bare-metal', meaning: 'a kind node (local, no cloud)' },
+  { name: 'k3s', test: /^k3s:\/\//, provider: null as unknown as DetectedProvider, type: 'bare-metal', meaning: 'a k3s node without a cloud provider' },
+];
+
+const MANAGED_LABELS: { label: string; provider: DetectedProvider; offering: string }[] = [
+  { label: 'eks.amazonaws.com/nodegroup', provider: 'aws', offering: 'EKS' },
+  { label: 'eks.amazonaws.com/compute-type', provider: 'aws', offering: 'EKS' },
+  { label: 'cloud.google.com/gke-nodepool', provider: 'gcp', offering: 'GKE' },
+  { label: 'kubernetes.azure.com/cluster', provider: 'azure', offering: 'AKS' },
+  { label: 'node.alibabacloud.com/nodepool-id', provider: 'alibaba', offering: 'ACK' },
+  { label: 'alibabacloud.com/nodepool-id', provider: 'alibaba', offering: 'ACK' },
+];
+
+export const UNINITIALIZED_TAINT = 'node.cloudprovider.kubernetes.io/uninitialized';
+const SAFE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Turns a decoded `kubectl get nodes` document (List or NodeList, or one Node) into facts. */
+export function nodeFactsFromList(doc: unknown, file: string): NodeFacts[] {
+  const d = doc as any;
+  let items: unknown[];
+  if (d && typeof d === 'object' && !Array.isArray(d) && d.kind === 'Node') items = [d];
+  else if (d && typeof d === 'object' && (d.kind === 'List' || d.kind === 'NodeList') && Array.isArray(d.items)) items = d.items;
+  else throw new InputError(file, 'is not a Node list (expected the output of `kubectl get nodes -o yaml`: kind List or NodeList with items)');
+  return items.map((item, i) => {
+    const n = item as any;
+    const where = `items[${i}]`;
+    if (!n || typeof n !== 'object' || n.kind !== 'Node') throw new InputError(file, `${where} is not a Node`);
+    const name = n.metadata?.name;
+    if (typeof name !== 'string' || name.length > 253 || !SAFE_NAME.test(name)) {
+      throw new InputError(file, `${where}.metadata.name ${typeof name === 'string' ? `"${JSON.stringify(name).slice(1, -1).slice(0, 60)}"` : ''} is not a valid Node name`);
+    }
+    const str = (v: unknown, field: string): string | undefined => {
+      if (v === undefined || v === null) return undefined;
+      if (typeof v !== 'string' || v.length > 1024 || /[\u0000-\u001f]/.test(v)) throw new InputError(file, `${where}.${field} is not a plain string`);
+      return v;
+    };
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(n.metadata?.labels ?? {})) labels[k] = str(v, `metadata.labels[${JSON.stringify(k)}]`) ?? '';
+    const taints = Array.isArray(n.spec?.taints) ? n.spec.taints.map((t: any, j: number) => ({ key: str(t?.key, `spec.taints[${j}].key`) ?? '', effect: str(t?.effect, `spec.taints[${j}].effect`), value: str(t?.value, `spec.taints[${j}].value`) })) : [];
+    const internalIPs = Array.isArray(n.status?.addresses) ? n.status.addresses.filter((a: any) => a?.type === 'InternalIP').map((a: any, j: number) => str(a.address, `status.addresses[${j}].address`) ?? '') : [];
+    return {
+      name,
+      providerID: str(n.spec?.providerID, 'spec.providerID') || undefined,
+      labels,
+      taints,
+      internalIPs,
+      kubeletVersion: str(n.status?.nodeInfo?.kubeletVersion, 'status.nodeInfo.kubeletVersion'),
+      osImage: str(n.status?.nodeInfo?.osImage, 'status.nodeInfo.osImage'),
+    };
+  });
+}
+
+/** Classifies one node from its strongest signal down. */
+export function detectNode(node: NodeFacts): NodeVerdict {
+  const evidence: Evidence[] = [];
+  let type: EnvironmentType = 'bare-metal';
+  let provider: DetectedProvider | null = null;
+  let managed = false;
+  let decided = false;
+
+  if (node.providerID) {
+    const rule = PROVIDER_ID_RULES.find((r) => r.test.test(node.providerID!));
+    if (rule) {
+      type = rule.type;
+      provider = rule.provider ?? null;
+      decided = true;
+      evidence.push({ node: node.name, field: 'spec.providerID', value: node.providerID, signal: 'providerID', meaning: rule.meaning });
+    } else {
+      provider = 'other';
+      type = 'cloud';
+      decided = true;
+      evidence.push({ node: node.name, field: 'spec.providerID', value: node.providerID, signal: 'providerID', meaning: 'a providerID netprofile does not know: some cloud provider' });
+    }
+  }
+  for (const m of MANAGED_LABELS) {
+    if (m.label in node.labels) {
+      managed = true;
+      if (!decided) { type = 'cloud'; provider = m.provider; decided = true; }
+      evidence.push({ node: node.name, field: `metadata.labels[${m.label}]`, value: node.labels[m.label], signal: 'managed-label', meaning: `a ${m.offering} node: the provider runs the control plane and its CCM` });
+      break;
+    }
+  }
+  const taint = node.taints.find((t) => t.key === UNINITIALIZED_TAINT);
+  if (taint) {
+    evidence.push({ node: node.name, field: 'spec.taints', value: UNINITIALIZED_TAINT, signal: 'uninitialized-taint', meaning: 'kubelet runs with --cloud-provider=external and waits for a cloud-controller-manager' });
+  }
+  const region = node.labels['topology.kubernetes.io/region'];
+  if (region) evidence.push({ node: node.name, field: 'metadata.labels[topology.kubernetes.io/region]', value: region, signal: 'region', meaning: 'supporting evidence only' });
+  const instanceType = node.labels['node.kubernetes.io/instance-type'];
+  if (instanceType) evidence.push({ node: node.name, field: 'metadata.labels[node.kubernetes.io/instance-type]', value: instanceType, signal: 'instance-type', meaning: 'supporting evidence only' });
+  if (!decided) {
+    evidence.unshift({ node: node.name, field: 'spec.providerID', value: '', signal: 'no-provider', meaning: 'no providerID and no cloud labels: bare metal or on-premises virtualisation' });
+  }
+  return { node: node.name, type, provider, managed, region, internalIPs: node.internalIPs, evidence };
+}
+
+function detectDistribution(nodes: NodeFacts[], managed: boolean | null): Detection['distribution'] {
+  if (nodes.length === 0) return null;
+  if (managed) return 'managed';
+  const kubelet = nodes.map((n) => n.kubeletVersion ?? '');
+  if (kubelet.some((v) => v.includes('+k3s'))) return 'k3s';
+  if (kubelet.some((v) => v.includes('+rke2'))) return 'rke2';
+  if (nodes.some((n) => /talos/i.test(n.osImage ?? ''))) return 'talos';
+  return 'kubeadm';
+}
+
+/** The cluster's verdict: every node must agree on type, provider and managed. */
+export function detectEnvironment(nodes: NodeFacts[]): Detection {
+  const perNode = nodes.map(detectNode);
+  const uninitialized = nodes.filter((n) => n.taints.some((t) => t.key === UNINITIALIZED_TAINT)).map((n) => n.name);
+  const base = { nodes: nodes.length, uninitialized, perNode };
+  if (nodes.length === 0) {
+    return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, evidence: [], problem: 'the Node list is empty' };
+  }
+  const key = (v: NodeVerdict) => `${v.type}/${v.provider ?? 'none'}/${v.managed ? 'managed' : 'self-managed'}`;
+  const groups = new Map<string, NodeVerdict[]>();
+  for (const v of perNode) groups.set(key(v), [...(groups.get(key(v)) ?? []), v]);
+  // Evidence that decided: the first (strongest) piece per node.
+  const deciding = perNode.map((v) => v.evidence[0]);
+  if (groups.size > 1) {
+    const parts = [...groups.entries()].map(([k, vs]) => `${vs.map((v) => v.node).slice(0, 3).join(', ')}${vs.length > 3 ? ` and ${vs.length - 3} more` : ''} look ${k.replace(/\/none\//, '/no provider/')}`);
+    return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, evidence: deciding, problem: `the nodes disagree: ${parts.join('; ')}` };
+  }
+  const first = perNode[0];
+  const regions = [...new Set(perNode.map((v) => v.region).filter(Boolean))];
+  const support = perNode.flatMap((v) => v.evidence.slice(1)).filter((e) => e.signal === 'managed-label' || e.signal === 'uninitialized-taint' || e.signal === 'region');
+  return {
+    ...base,
+    type: first.type,
+    provider: first.provider,
+    managed: first.managed,
+    region: regions.length === 1 ? regions[0]! : null,
+    distribution: detectDistribution(nodes, first.managed),
+    evidence: [...deciding, ...support],
+  };
+}
+
+export function formatEvidence(e: Evidence): string {
+  return `node/${e.node} ${e.field}=${e.value || '(unset)'}`;
+}
