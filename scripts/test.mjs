@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = [join(root, 'node_modules/uvu/bin.js'), join(root, 'dist/test')];
-if (process.argv[2]) args.push(process.argv[2]);
+// Only *.test.js files are suites (helpers and source maps live beside them).
+args.push(process.argv[2] ? `${process.argv[2]}[^/]*\\.test\\.js$` : '\\.test\\.js$');
 const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
 let out = '';
 child.stdout.on('data', (chunk) => { out += chunk; process.stdout.write(chunk); });
