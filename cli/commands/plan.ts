@@ -34,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
   } else if (p.plan) {
     process.stdout.write(planToText(p.plan));
   } else {
-    process.stdout.write(`Profile ${p.name} was rejected:\n`);
+    process.stdout.write(`Profile ${p.name} was rejected (${findings.length} problem${findings.length === 1 ? '' : 's'}, listed on stderr).\n`);
   }
   if (!json || !p.plan) for (const f of findings.filter((x) => x.severity === 'error' || !p.plan)) process.stderr.write(formatFinding(f, p.file) + '\n');
   return hasErrors(findings) ? 1 : 0;

@@ -70,7 +70,7 @@ export interface ParsedProfile {
 }
 
 export function schemaErrorsToFindings(errors: SchemaError[]): Finding[] {
-  return errors.map((e) => ({ rule: 'invalid-field', severity: 'error', path: e.path, message: `${e.path} ${e.message}.` }));
+  return errors.map((e) => ({ rule: 'invalid-field', severity: 'error', path: e.path, message: `${e.path ? 'This field' : 'The document'} ${e.message}.` }));
 }
 
 /** Validates one decoded document as a NetworkProfile. */

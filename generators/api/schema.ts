@@ -157,11 +157,15 @@ export function editDistance(a: string, b: string): number {
   const la = a.length, lb = b.length;
   if (Math.abs(la - lb) > 3) return 99;
   let prev = Array.from({ length: lb + 1 }, (_, i) => i);
+  let prevPrev = prev;
   for (let i = 1; i <= la; i++) {
     const cur = [i];
     for (let j = 1; j <= lb; j++) {
       cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      // A swap of two neighbours ("mdoe") counts as one edit.
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1);
     }
+    prevPrev = prev;
     prev = cur;
   }
   return prev[lb];
