@@ -84,7 +84,7 @@ test('names with newlines are refused as invalid fields', () => {
 test('unknown fields are errors with a did-you-mean', () => {
   const f = write('typo.yaml', good.replace('    mode: l2', '    mdoe: l2'));
   const r = refused(['plan', f], f, [1]);
-  assert.match(r.stderr, /spec\.loadBalancer\.mdoe: .*unknown field \(did you mean "mode"\?\)/);
+  assert.match(r.stderr, /spec\.loadBalancer\.mdoe: .*not a known field \(did you mean "mode"\?\)/);
 });
 
 test('a wrong type names the field path with list indexes', () => {

@@ -69,8 +69,13 @@ export interface ParsedProfile {
   name: string;
 }
 
+function sentence(msg: string, path: string): string {
+  const body = /^(is|must|has|nested)\b/.test(msg) ? `${path ? 'This field' : 'The document'} ${msg}` : msg.charAt(0).toUpperCase() + msg.slice(1);
+  return /[.?!]$/.test(body) ? body : `${body}.`;
+}
+
 export function schemaErrorsToFindings(errors: SchemaError[]): Finding[] {
-  return errors.map((e) => ({ rule: 'invalid-field', severity: 'error', path: e.path, message: `${e.path ? 'This field' : 'The document'} ${e.message}.` }));
+  return errors.map((e) => ({ rule: 'invalid-field', severity: 'error', path: e.path, message: sentence(e.message, e.path) }));
 }
 
 /** Validates one decoded document as a NetworkProfile. */

@@ -246,7 +246,7 @@ export function validate(schema: Schema, value: unknown, path: string, errors: S
       for (const key of Object.keys(input)) {
         if (!(key in schema.properties) || !Object.prototype.hasOwnProperty.call(schema.properties, key)) {
           const near = didYouMean(key, known);
-          errors.push({ path: joinPath(path, key), message: `unknown field${near ? ` (did you mean "${near}"?)` : ''}` });
+          errors.push({ path: joinPath(path, key), message: `is not a known field${near ? ` (did you mean "${near}"?)` : ''}; fix the name or remove it` });
         }
       }
       for (const [key, child] of Object.entries(schema.properties) as [string, Schema][]) {
