@@ -1,5 +1,94 @@
-// Placeholder until this command lands; see the issues.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('netprofile: this command is not built yet\n');
-  return 2;
+// netprofile validate PATH... [--cilium-version V] [-o text|json]
+// Thin edge over generators/validate: find and read the files, print one line per problem.
+import { readdirSync, statSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, stringFlag, UsageError } from '../args.js';
+import { readInput } from '../io.js';
+import { InputError } from '../../generators/api/parse.js';
+import { validateFiles, formatProblem, type InputFile } from '../../generators/validate/validate.js';
+import { loadBundle } from '../values.js';
+
+export const usage = `Usage: netprofile validate PATH... [--cilium-version V] [-o text|json]
+
+Checks manifests offline against the upstream schemas bundled with netprofile: the CRDs of
+Cilium (1.16-1.20), MetalLB, PureLB, Spiderpool, Flux and Argo CD, a light check of the core
+kinds (Namespace, ConfigMap, ServiceAccount, RBAC, DaemonSet, Deployment, Service) and
+kustomize's Kustomization, and NetworkProfiles. Objects with declared fields are closed: an
+unknown field is an error. Chart values in a Flux HelmRelease (spec.values), an Argo CD
+Application (spec.source.helm.valuesObject) or a values file whose first line is
+"# chart: NAME VERSION [REPO]" are checked against the chart's values.schema.json (Cilium by
+minor version, MetalLB): Helm ignores a misspelt key silently, netprofile reports it.
+
+  PATH                  a file, or a directory searched recursively for *.yaml, *.yml and
+                        *.json (skipping .netprofile/ and .git/); "-" reads stdin
+  --cilium-version V    the Cilium version for cilium.io objects. Default: the version of
+                        the Cilium chart installed in the same tree (nearest directory up)
+  -o, --output F        text (default: one line per problem, "FILE: document N: FIELD:
+                        message") or json
+
+Exit codes: 0 no errors (warnings may be printed), 1 problems found, 2 usage or I/O error.
+`;
+
+export const MAX_MANIFEST_BYTES = 16 << 20;
+const EXTENSIONS = /\.(ya?ml|json)$/i;
+const SKIP_DIRS = new Set(['.netprofile', '.git', 'node_modules']);
+
+/** Files under the given paths, in a stable order; directories are walked once (symlink loops). */
+export function collectFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const seenDirs = new Set<string>();
+  const walk = (dir: string) => {
+    let real: string;
+    try { real = realpathSync(dir); } catch { return; }
+    if (seenDirs.has(real)) return;
+    seenDirs.add(real);
+    let names: string[];
+    try { names = readdirSync(dir).sort(); } catch (e) { throw new InputError(dir, `cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+    for (const name of names) {
+      const full = join(dir, name);
+      let st;
+      try { st = statSync(full); } catch { continue; } // a dangling symlink
+      if (st.isDirectory()) { if (!SKIP_DIRS.has(name)) walk(full); }
+      else if (st.isFile() && EXTENSIONS.test(name)) out.push(full);
+    }
+  };
+  for (const p of paths) {
+    if (p === '-') { out.push(p); continue; }
+    let st;
+    try { st = statSync(p); } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(p, code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${code ?? (e as Error).message})`);
+    }
+    if (st.isDirectory()) {
+      const before = out.length;
+      walk(p);
+      if (out.length === before) throw new InputError(p, 'holds no .yaml, .yml or .json files');
+    } else out.push(p);
+  }
+  return out;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [
+    { name: 'output', short: 'o', value: true, choices: ['text', 'json'] },
+    { name: 'cilium-version', value: true },
+  ]);
+  if (args.help) { process.stdout.write(usage); return 0; }
+  if (!args.positionals.length) throw new UsageError('validate needs at least one PATH (a file or a directory)');
+  if (args.positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin ("-") can be given once');
+  const ciliumVersion = stringFlag(args, 'cilium-version');
+  if (ciliumVersion !== undefined && !/^v?\d+\.\d+(\.\d+)?$/.test(ciliumVersion)) throw new UsageError(`--cilium-version must look like 1.18 or 1.18.3, got "${ciliumVersion.slice(0, 40)}"`);
+
+  const files = collectFiles(args.positionals);
+  const inputs: InputFile[] = files.map((f) => ({ file: f === '-' ? '<stdin>' : f, text: readInput(f, MAX_MANIFEST_BYTES, 'manifest') }));
+  const problems = validateFiles(inputs, { bundle: loadBundle(), ciliumVersion });
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  const warnings = problems.length - errors;
+  if (stringFlag(args, 'output') === 'json') {
+    process.stdout.write(JSON.stringify({ files: inputs.length, errors, warnings, problems }, null, 2) + '\n');
+  } else {
+    for (const p of problems) process.stdout.write(formatProblem(p) + '\n');
+    process.stderr.write(`netprofile validate: ${inputs.length} file${inputs.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+  }
+  return errors ? 1 : 0;
 }
