@@ -1,0 +1,213 @@
+// Cilium: chart values from the plan (one function, read top to bottom, in the manner of
+// Gardener's generateChartValues) and the LB-IPAM / L2 / BGP custom resources. Field names follow
+// the bundled CRDs under shared/schemas/cilium/<version>/crds.
+import type { Plan, PlanPeer } from '../plan/types.js';
+import type { ComponentOutput, K8sObject } from './types.js';
+import { chartInstall } from './charts.js';
+import { deepMerge, netprofileLabels } from './merge.js';
+import { parseIP } from '../api/net.js';
+import { peerSecretSteps } from './bgp.js';
+
+/** Label that ties CiliumBGPPeerConfig families to the CiliumBGPAdvertisement they announce. */
+export const BGP_ADVERTISE_LABEL = 'netprofile.io/advertise';
+/** Label a Service carries to draw from a pool that is not auto-assigned (Cilium has no autoAssign). */
+export const POOL_LABEL = 'netprofile.io/lb-pool';
+
+/** The Helm values of the Cilium chart for this plan; spec.cni.cilium.values merged last. */
+export function ciliumValues(plan: Plan): Record<string, unknown> {
+  const c = plan.cni;
+  const minor = c.minor ?? 18;
+  const values: Record<string, unknown> = {};
+
+  // kube-proxy replacement: Cilium must then reach the API server without the kubernetes Service.
+  values.kubeProxyReplacement = c.kubeProxyReplacement === true;
+  if (c.kubeProxyReplacement && plan.cluster.apiServer) {
+    values.k8sServiceHost = plan.cluster.apiServer.host;
+    values.k8sServicePort = plan.cluster.apiServer.port;
+  }
+
+  // IP families.
+  const v4 = plan.cluster.families.includes('IPv4');
+  const v6 = plan.cluster.families.includes('IPv6');
+  if (!v4) values.ipv4 = { enabled: false };
+  if (v6) values.ipv6 = { enabled: true };
+
+  // IPAM: cluster-pool from the profile's pod CIDRs (Cilium's own default 10.0.0.0/8 collides
+  // with most networks, field notes §4), /24 per node.
+  const ipam: Record<string, unknown> = { mode: c.ipam ?? 'cluster-pool' };
+  if (c.ipam === 'cluster-pool') {
+    const operator: Record<string, unknown> = {};
+    if (c.clusterPoolIPv4PodCIDRList.length) {
+      operator.clusterPoolIPv4PodCIDRList = [...c.clusterPoolIPv4PodCIDRList];
+      operator.clusterPoolIPv4MaskSize = 24;
+    }
+    if (c.clusterPoolIPv6PodCIDRList.length) {
+      operator.clusterPoolIPv6PodCIDRList = [...c.clusterPoolIPv6PodCIDRList];
+      operator.clusterPoolIPv6MaskSize = 120;
+    }
+    ipam.operator = operator;
+  }
+  values.ipam = ipam;
+
+  // Routing: an overlay needs nothing from the network; native routing needs the pod CIDR as
+  // ipv4NativeRoutingCIDR or the agent refuses to start (field notes §4).
+  if (c.routing === 'native') {
+    values.routingMode = 'native';
+    if (c.ipv4NativeRoutingCIDR) values.ipv4NativeRoutingCIDR = c.ipv4NativeRoutingCIDR;
+    if (c.ipv6NativeRoutingCIDR) values.ipv6NativeRoutingCIDR = c.ipv6NativeRoutingCIDR;
+    // Nodes install each other's pod routes only when nothing else distributes them and the
+    // nodes share one L2 segment: not behind BGP, not with cloud IPAM, not inside a cloud VPC.
+    if (autoDirectNodeRoutes(plan)) values.autoDirectNodeRoutes = true;
+  } else {
+    values.routingMode = 'tunnel';
+    values.tunnelProtocol = c.tunnelProtocol ?? 'vxlan';
+  }
+
+  // Load balancing.
+  if (c.l2announcements) {
+    values.l2announcements = { enabled: true };
+    values.k8sClientRateLimit = l2ClientRateLimit(plan);
+  }
+  if (c.bgpControlPlane) values.bgpControlPlane = { enabled: true };
+  // externalIPs.enabled left the chart in 1.17 (its values schema has no such key; Helm would
+  // ignore it silently, field notes §1): only below 1.17, and only with kube-proxy replacement.
+  if (minor < 17 && c.kubeProxyReplacement) values.externalIPs = { enabled: true };
+  // Exactly one implementation owns LoadBalancer Services: when it is not Cilium, LB-IPAM must
+  // not race it (decisions.md, lb-ownership). The value exists from 1.17 on.
+  const otherOwner = plan.loadBalancer.implementation !== null && plan.loadBalancer.implementation !== 'none' && plan.loadBalancer.implementation !== 'cilium';
+  if (!c.lbIPAM && otherOwner && minor >= 17) values.defaultLBServiceIPAM = 'none';
+
+  // Hubble from the profile.
+  if (c.hubble) values.hubble = { relay: { enabled: c.hubble.relay }, ui: { enabled: c.hubble.ui } };
+
+  // The user's values last, as asked; the planner reported any conflict as a finding.
+  return deepMerge(values, c.extraValues ?? {});
+}
+
+function autoDirectNodeRoutes(plan: Plan): boolean {
+  const c = plan.cni;
+  if (c.routing !== 'native') return false;
+  if (c.ipam === 'eni' || c.ipam === 'azure' || c.ipam === 'alibabacloud') return false;
+  if (plan.loadBalancer.bgp?.advertise.includes('podCIDRs')) return false;
+  return plan.environment.class === 'bare-metal';
+}
+
+/**
+ * Cilium's L2 announcement docs ("Sizing client rate limit"): the default client limit (5 QPS,
+ * burst 10) "is quickly reached"; size QPS = #services × (1 / leaseRenewDeadline). netprofile sizes
+ * for one Service per pool address at the chart's default renew deadline (5 s), at least 10 QPS
+ * and at most 100, with the burst at twice the base for the other API users.
+ */
+export function l2ClientRateLimit(plan: Plan): { qps: number; burst: number } {
+  let addresses = 0n;
+  for (const pool of plan.loadBalancer.pools) {
+    for (const b of pool.blocks) {
+      const start = parseIP(b.start);
+      const stop = parseIP(b.stop);
+      if (start && stop) addresses += stop.value - start.value + 1n;
+    }
+  }
+  const renewDeadlineSeconds = 5n;
+  const wanted = (addresses + renewDeadlineSeconds - 1n) / renewDeadlineSeconds;
+  const qps = Number(wanted < 10n ? 10n : wanted > 100n ? 100n : wanted);
+  return { qps, burst: qps * 2 };
+}
+
+/** API versions follow the Cilium minor (api.md §6). */
+export function ciliumApiVersions(minor: number): { pool: string; bgp: string; l2: string } {
+  return minor >= 18
+    ? { pool: 'cilium.io/v2', bgp: 'cilium.io/v2', l2: 'cilium.io/v2alpha1' }
+    : { pool: 'cilium.io/v2alpha1', bgp: 'cilium.io/v2alpha1', l2: 'cilium.io/v2alpha1' };
+}
+
+export function renderCilium(plan: Plan): ComponentOutput {
+  const out: ComponentOutput = { charts: [], controllers: [], configs: [], manualSteps: [] };
+  if (plan.cni.provider !== 'cilium' || !plan.cni.version) return out;
+  const minor = plan.cni.minor ?? 18;
+  const api = ciliumApiVersions(minor);
+  const labels = netprofileLabels(plan.profile);
+  out.charts.push(chartInstall('cilium', ciliumValues(plan), plan.cni.version));
+
+  if (plan.cni.kubeProxyReplacement) {
+    out.manualSteps.push('Cilium replaces kube-proxy: create the cluster without it (kubeadm init --skip-phases=addon/kube-proxy), or delete the kube-proxy DaemonSet and its iptables rules once Cilium runs.');
+  }
+  if (plan.cni.routing === 'native' && plan.environment.class !== 'bare-metal' && plan.cni.ipam !== 'eni' && plan.cni.ipam !== 'azure' && plan.cni.ipam !== 'alibabacloud' && !plan.loadBalancer.bgp?.advertise.includes('podCIDRs')) {
+    out.manualSteps.push(`Native routing inside a cloud network: add routes for each node's pod CIDR to the VPC route table (nodes cannot install them for each other there).`);
+  }
+
+  // LB-IPAM pools only when Cilium owns LoadBalancer Services (lb-ownership).
+  if (plan.cni.lbIPAM) {
+    for (const pool of plan.loadBalancer.pools) {
+      const spec: Record<string, unknown> = {
+        blocks: pool.blocks.map((b) => (b.cidr ? { cidr: b.cidr } : { start: b.start, stop: b.stop })),
+      };
+      if (pool.serviceSelector) spec.serviceSelector = pool.serviceSelector;
+      else if (!pool.autoAssign) {
+        // The CRD has no autoAssign: a pool that must not hand out addresses unasked serves only
+        // Services that carry its label.
+        spec.serviceSelector = { matchLabels: { [POOL_LABEL]: pool.name } };
+        out.manualSteps.push(`Pool ${pool.name} is not auto-assigned: label a Service ${POOL_LABEL}=${pool.name} to take an address from it.`);
+      }
+      out.configs.push({ apiVersion: api.pool, kind: 'CiliumLoadBalancerIPPool', metadata: { name: pool.name, labels }, spec });
+    }
+  }
+
+  if (plan.cni.l2announcements) {
+    const l2 = plan.loadBalancer.l2;
+    const spec: Record<string, unknown> = { loadBalancerIPs: true };
+    // Cilium reads interfaces as regular expressions: anchor a plain name so eth0 is not eth01.
+    if (l2?.interfaces.length) spec.interfaces = l2.interfaces.map((i) => (/^[A-Za-z0-9_.@-]+$/.test(i) ? `^${i.replace(/\./g, '\\.')}$` : i));
+    if (l2?.nodeSelector) spec.nodeSelector = l2.nodeSelector;
+    out.configs.push({ apiVersion: api.l2, kind: 'CiliumL2AnnouncementPolicy', metadata: { name: 'l2-announcements', labels }, spec });
+  }
+
+  if (plan.cni.bgpControlPlane && plan.loadBalancer.bgp) {
+    out.configs.push(...ciliumBgp(plan, api.bgp, labels, out.manualSteps));
+  }
+  return out;
+}
+
+function ciliumBgp(plan: Plan, apiVersion: string, labels: Record<string, string>, manualSteps: string[]): K8sObject[] {
+  const bgp = plan.loadBalancer.bgp!;
+  const objects: K8sObject[] = [];
+  const peerConfigName = (p: PlanPeer) => `peer-${p.name}`;
+  const instance: Record<string, unknown> = {
+    name: `instance-${bgp.localASN ?? 0}`,
+    localASN: bgp.localASN,
+    peers: bgp.peers.map((p) => ({ name: p.name, peerASN: p.asn, peerAddress: p.address, peerConfigRef: { name: peerConfigName(p) } })),
+  };
+  objects.push({ apiVersion, kind: 'CiliumBGPClusterConfig', metadata: { name: 'bgp', labels }, spec: { bgpInstances: [instance] } });
+
+  for (const p of bgp.peers) {
+    const families = plan.cluster.families.map((f) => ({ afi: f === 'IPv4' ? 'ipv4' : 'ipv6', safi: 'unicast', advertisements: { matchLabels: { [BGP_ADVERTISE_LABEL]: 'bgp' } } }));
+    const spec: Record<string, unknown> = { families };
+    // Cilium reads BGP passwords from bgpControlPlane.secretsNamespace (kube-system), key "password".
+    if (p.passwordSecretRef) spec.authSecretRef = p.passwordSecretRef.name;
+    if (p.gracefulRestart) spec.gracefulRestart = { enabled: true, restartTimeSeconds: 120 };
+    if (p.port !== 179) spec.transport = { peerPort: p.port };
+    objects.push({ apiVersion, kind: 'CiliumBGPPeerConfig', metadata: { name: peerConfigName(p), labels }, spec });
+  }
+  manualSteps.push(...peerSecretSteps(bgp.peers, 'Cilium', 'kube-system', 'password'));
+  const bfdPeers = bgp.peers.filter((p) => p.bfd).map((p) => p.name);
+  if (bfdPeers.length) {
+    manualSteps.push(`BFD was asked for peer(s) ${bfdPeers.join(', ')}, but Cilium's open-source BGP control plane has no BFD; sessions fail over on the BGP hold timer (90 s) unless the routers run BFD against another speaker.`);
+  }
+
+  const advertisements: Record<string, unknown>[] = [];
+  if (bgp.advertise.includes('podCIDRs')) advertisements.push({ advertisementType: 'PodCIDR' });
+  const serviceAddresses = [
+    ['loadBalancerIPs', 'LoadBalancerIP'], ['clusterIPs', 'ClusterIP'], ['externalIPs', 'ExternalIP'],
+  ].filter(([k]) => bgp.advertise.includes(k)).map(([, v]) => v);
+  if (serviceAddresses.length) {
+    advertisements.push({
+      advertisementType: 'Service',
+      service: { addresses: serviceAddresses },
+      // Cilium's documented way to select every Service: a NotIn on a value no Service carries.
+      selector: { matchExpressions: [{ key: 'netprofile.io/no-bgp', operator: 'NotIn', values: ['never-used-value'] }] },
+    });
+  }
+  if (advertisements.length) {
+    objects.push({ apiVersion, kind: 'CiliumBGPAdvertisement', metadata: { name: 'bgp-advertisements', labels: { ...labels, [BGP_ADVERTISE_LABEL]: 'bgp' } }, spec: { advertisements } });
+  }
+  return objects;
+}
