@@ -1,5 +1,76 @@
-// Placeholder until this command lands; see the issues.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('netprofile: this command is not built yet\n');
-  return 2;
+// netprofile publish PROFILE... --repo URL|DIR [--branch B] [--nodes F] [--message TPL] [--author A] [--dry-run]
+import { parseArgs, stringFlag, UsageError } from '../args.js';
+import { publishTrees, PublishRefused, redact } from '../publish/index.js';
+import { renderProfiles, chooseTemplate, repoAndBranch, credentialsFrom, parseAuthor, GIT_FLAGS, CREDENTIALS_HELP } from '../publish/profiles.js';
+import type { CommitChanges } from '../../generators/commit-message.js';
+
+export const usage = `Usage: netprofile publish PROFILE... --repo URL|DIR [--branch B] [--nodes FILE]
+                         [--message TPL] [--author "Name <email>"] [--dry-run]
+
+Renders every profile and commits the trees, each under its spec.gitops.path, in ONE commit,
+then pushes. Nothing is committed when the trees are already there; files that left the render
+are removed from the path; nothing outside the paths is touched. Work happens in a temporary
+clone: an interrupted publish leaves the repository as it was.
+
+  PROFILE            files holding NetworkProfiles
+  --repo URL|DIR     file://, ssh://, user@host:path, https:// or a local repository (bare, or a
+                     working tree: then the path must have no uncommitted changes)
+  --branch B         default: spec.gitops.repo.branch, else main
+  --nodes FILE       a Node list to detect from (default: each profile's factsFrom)
+  --target T         flux, argocd or plain (default: each profile's spec.gitops.engine)
+  --message TPL      handlebars template; variables cluster, profile, summary, changes
+                     (default: spec.gitops.commitMessage)
+  --author A         "Name <email>" (default: git's configured identity)
+  --max-attempts N   pushes to try when the branch moves meanwhile (default 6)
+  --dry-run          show what would be committed; change nothing
+
+${CREDENTIALS_HELP}
+
+Refused (exit 1, nothing pushed): a profile with error findings, a path that is absolute, has
+"..", or goes through a symlink; a rendered Secret or key material; hand edits of generated
+files under the path (listed by name).
+Exit codes: 0 published or nothing to do, 1 refused, 2 usage, Git or network error.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }]);
+  if (args.help) { process.stdout.write(usage); return 0; }
+  const err = (s: string) => process.stderr.write(s);
+  const author = parseAuthor(stringFlag(args, 'author'));
+  const maxAttempts = stringFlag(args, 'max-attempts');
+  if (maxAttempts !== undefined && !/^[1-9][0-9]?$/.test(maxAttempts)) throw new UsageError('--max-attempts must be a number from 1 to 99');
+  const rendered = renderProfiles(args.positionals, args, err);
+  if (typeof rendered === 'number') return rendered;
+  const template = chooseTemplate(args, rendered.plans, err);
+  if (typeof template === 'number') return template;
+  const { repo, branch } = repoAndBranch(args, rendered.plans);
+  const credentials = credentialsFrom(args);
+  const dryRun = args.flags['dry-run'] === true;
+  let result;
+  try {
+    result = await publishTrees({
+      repo, branch, trees: rendered.trees, message: template, author, credentials, dryRun,
+      maxAttempts: maxAttempts ? Number(maxAttempts) : undefined,
+      log: (line) => err(`netprofile publish: ${line}\n`),
+    });
+  } catch (e) {
+    if (e instanceof PublishRefused) { err(`netprofile publish: ${e.message}\n`); return 1; }
+    throw e;
+  }
+  const where = `${redact(repo)} (branch ${branch})`;
+  const paths = rendered.trees.map((t) => t.path).join(', ');
+  if (!result.changed) {
+    process.stdout.write(`Nothing changed: ${where} already holds the rendered trees under ${paths}; no commit made.\n`);
+    return 0;
+  }
+  if (dryRun) {
+    process.stdout.write(`Dry run: would commit to ${where}:\n${listChanges(result.files)}\nwith the message:\n${result.message!.replace(/^/gm, '  ')}`);
+    return 0;
+  }
+  process.stdout.write(`Published ${rendered.trees.length} profile${rendered.trees.length === 1 ? '' : 's'} to ${where}: commit ${result.sha!.slice(0, 12)}${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}\n${listChanges(result.files)}`);
+  return 0;
+}
+
+export function listChanges(files: CommitChanges): string {
+  return [...files.added.map((f) => `  added    ${f}`), ...files.changed.map((f) => `  changed  ${f}`), ...files.removed.map((f) => `  removed  ${f}`)].join('\n') + '\n';
 }

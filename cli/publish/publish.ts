@@ -1,0 +1,392 @@
+// publishTrees / diffTrees: commit rendered trees under their spec.gitops.path in ONE commit and
+// push, in a temporary clone, with no empty commits, bounded retries on a moved branch, and hand
+// edits reported instead of overwritten. The CLI (publish, diff, demo) and the operator call this.
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { RenderedTree } from '../../generators/render.js';
+import { compileCommitMessage, effectiveTemplate, summarizeChanges, CommitMessageError, type CommitChanges, type CommitMessageContext } from '../../generators/commit-message.js';
+import { checkTreePaths, scanForSecrets, normalisePath, type TreeProblem } from './safety.js';
+import { gitEnvironment, makeGit, redact, GitError, type Credentials, type Git } from './git.js';
+
+export type { Credentials } from './git.js';
+
+export interface PublishOptions {
+  /** A URL (file://, ssh://, user@host:path, https://, http://) or a local directory. */
+  repo: string;
+  /** Default: main. */
+  branch?: string;
+  trees: RenderedTree[];
+  /** A handlebars template (cluster, profile, summary, changes) or a function of that context. */
+  message?: string | ((ctx: CommitMessageContext) => string);
+  author?: { name: string; email: string };
+  credentials?: Credentials;
+  dryRun?: boolean;
+  /** Push attempts when the branch moves underneath (default 6). */
+  maxAttempts?: number;
+  /** Where the temporary clone goes (default the OS temp dir). */
+  workDir?: string;
+  /** Progress lines (attempts, retries); never carries credentials. */
+  log?: (line: string) => void;
+}
+
+export interface PublishResult {
+  changed: boolean;
+  /** The commit now at the branch head (the new one, or the unchanged head); null on dry runs. */
+  sha: string | null;
+  files: CommitChanges;
+  attempts: number;
+  /** The rendered commit message (also on dry runs when something changed). */
+  message?: string;
+  branch: string;
+}
+
+export interface DiffResult {
+  changed: boolean;
+  /** Unified diff (git diff) of the branch head against the rendered trees, '' when none. */
+  diff: string;
+  files: CommitChanges;
+  /** Files under the paths someone else edited (publish would refuse). */
+  conflicts: string[];
+  branch: string;
+}
+
+/** A refusal: the input or the repository state is not acceptable (exit 1). */
+export class PublishRefused extends Error {
+  readonly userError = true;
+  readonly exitCode = 1;
+  constructor(message: string, readonly problems: TreeProblem[] = [], readonly files: string[] = []) { super(message); }
+}
+
+/** Someone edited generated files under the path: reported with the file names, never overwritten. */
+export class PublishConflict extends PublishRefused {}
+
+/** Git, network or credentials failed (exit 2). */
+export class PublishFailed extends Error {
+  readonly userError = true;
+  readonly exitCode = 2;
+}
+
+export const MANIFEST = '.netprofile/SHA256SUMS';
+
+type Remote =
+  | { kind: 'url'; url: string }
+  | { kind: 'bare'; url: string; dir: string }
+  | { kind: 'worktree'; url: string; dir: string };
+
+interface Entry { mode: string; type: string; sha: string; path: string }
+
+interface Computed {
+  base: string | null;
+  baseTree: string;
+  tree: string;
+  changed: boolean;
+  files: CommitChanges;
+  conflicts: string[];
+}
+
+const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/;
+const SCHEMES = new Set(['file', 'ssh', 'git+ssh', 'ssh+git', 'https', 'http', 'git']);
+
+export async function publishTrees(options: PublishOptions): Promise<PublishResult> {
+  const session = await openSession(options);
+  try {
+    const max = Math.max(1, options.maxAttempts ?? 6);
+    for (let attempt = 1; ; attempt++) {
+      const computed = await session.compute();
+      if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
+      if (!computed.changed) return { changed: false, sha: computed.base, files: computed.files, attempts: attempt, branch: session.branch };
+      const message = session.message(computed.files);
+      if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: session.branch };
+      const sha = await session.commit(computed, message);
+      const pushed = await session.push(sha, computed.base);
+      if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: session.branch };
+      if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${session.branch} kept moving while publishing; gave up after ${attempt} attempts (${pushed}). Run publish again.`);
+      // Jittered, growing back-off so racing publishers spread out instead of colliding again.
+      const delay = Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random());
+      options.log?.(`attempt ${attempt}: ${pushed}; fetching the new head and retrying in ${Math.round(delay)} ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  } finally {
+    session.close();
+  }
+}
+
+export async function diffTrees(options: Omit<PublishOptions, 'dryRun' | 'message' | 'author' | 'maxAttempts'>): Promise<DiffResult> {
+  const session = await openSession({ ...options, dryRun: true });
+  try {
+    const computed = await session.compute();
+    const diff = computed.changed ? await session.diff(computed) : '';
+    return { changed: computed.changed, diff, files: computed.files, conflicts: computed.conflicts, branch: session.branch };
+  } finally {
+    session.close();
+  }
+}
+
+function conflictError(files: string[], repo: string): PublishConflict {
+  return new PublishConflict(`${repo}: ${files.length === 1 ? 'a file' : `${files.length} files`} under the published path changed outside netprofile and would be overwritten: ${files.join(', ')}. ` +
+    'Move the change into the NetworkProfile (or revert the hand edit), then publish again.', [], files);
+}
+
+function classifyRepo(repo: string): { kind: 'url' | 'local'; url: string } {
+  if (typeof repo !== 'string' || !repo) throw new PublishRefused('--repo is empty');
+  if (repo.startsWith('-')) throw new PublishRefused(`repository "${redact(repo).slice(0, 80)}" starts with "-"`);
+  if (URL_RE.test(repo)) {
+    const scheme = repo.slice(0, repo.indexOf(':')).toLowerCase();
+    if (!SCHEMES.has(scheme)) throw new PublishRefused(`repository URL scheme "${scheme}" is not supported; use file://, ssh://, https:// or a local directory`);
+    return { kind: 'url', url: repo };
+  }
+  if (SCP_RE.test(repo)) return { kind: 'url', url: repo };
+  return { kind: 'local', url: resolve(repo) };
+}
+
+async function openSession(options: PublishOptions) {
+  const trees = options.trees.map((t) => ({ ...t, path: t.path }));
+  if (!trees.length) throw new PublishRefused('nothing to publish: no rendered trees');
+  // Everything that can be refused without Git is refused first: nothing is cloned or pushed.
+  const pathProblems = checkTreePaths(trees);
+  if (pathProblems.length) throw new PublishRefused(`refused: ${pathProblems.map((p) => `${p.profile}: ${p.message}`).join('; ')}`, pathProblems);
+  const secretProblems = scanForSecrets(trees);
+  if (secretProblems.length) throw new PublishRefused(`refused: ${secretProblems.map((p) => `${p.file}: ${p.message}`).join('; ')}`, secretProblems);
+  const branch = options.branch ?? 'main';
+  if (!/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/.test(branch) || branch.endsWith('.lock')) throw new PublishRefused(`branch "${branch.slice(0, 80)}" is not a valid branch name`);
+  const renderMessage = typeof options.message === 'function' ? options.message : compileCommitMessage(effectiveTemplate(options.message));
+  const paths = trees.map((t) => normalisePath(t.path)).sort();
+
+  const cls = classifyRepo(options.repo);
+  let remote: Remote = { kind: 'url', url: cls.url };
+  const repoLabel = redact(options.repo);
+  const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'netprofile-publish-'));
+  const genv = gitEnvironment(options.credentials, join(work, 'secrets'));
+  const clone = join(work, 'clone');
+  const cleanup = () => { genv.cleanup(); rmSync(work, { recursive: true, force: true }); };
+  try {
+    if (cls.kind === 'local') remote = await inspectLocal(cls.url, genv, paths, branch, repoLabel);
+    mkdirSync(clone);
+    const git = makeGit(clone, genv);
+    await git.raw(['init', '-q', clone]);
+    await git.raw(['remote', 'add', 'origin', '--', remote.url]);
+    const authorEnv = await identity(git, options.author);
+    const objectFormat = (await git.raw(['rev-parse', '--show-object-format'])).trim() || 'sha1';
+    return {
+      branch, repoLabel,
+      message: (files: CommitChanges) => renderMessage(messageContext(trees, files, paths)),
+      compute: () => compute(git, trees, paths, branch, objectFormat, clone, repoLabel),
+      diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths]),
+      commit: async (c: Computed, message: string) => {
+        const msgFile = join(work, 'message');
+        writeFileSync(msgFile, message);
+        const args = ['commit-tree', c.tree, ...(c.base ? ['-p', c.base] : []), '-F', msgFile];
+        return (await git.raw(args, { env: authorEnv })).trim();
+      },
+      push: (sha: string, base: string | null) => push(git, remote, sha, base, branch, clone, genv),
+      close: cleanup,
+    };
+  } catch (e) {
+    cleanup();
+    throw translate(e, repoLabel);
+  }
+}
+
+function translate(e: unknown, repo: string): unknown {
+  if (e instanceof GitError) {
+    const hint = /Host key verification failed/.test(e.stderr) ? ' (the host key is not in known_hosts: add it, netprofile never trusts an unknown host)'
+      : /Authentication failed|could not read Username|Permission denied|403|401/.test(e.stderr) ? ' (check the credentials)'
+        : /does not appear to be a git repository|not found|No such file/i.test(e.stderr) ? ' (check --repo)' : '';
+    return new PublishFailed(`${repo}: ${e.message}${hint}`);
+  }
+  return e;
+}
+
+async function inspectLocal(dir: string, genv: ReturnType<typeof gitEnvironment>, paths: string[], branch: string, label: string): Promise<Remote> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishFailed(`${label}: no such directory; create the repository first (git init --bare ${label}) or give a URL`);
+  const git = makeGit(dir, genv);
+  let bare: string;
+  try { bare = (await git.raw(['rev-parse', '--is-bare-repository'])).trim(); } catch {
+    throw new PublishFailed(`${label}: is not a Git repository; create it with \`git init --bare ${label}\` or \`git init ${label}\``);
+  }
+  if (bare === 'true') return { kind: 'bare', url: dir, dir };
+  const top = (await git.raw(['rev-parse', '--show-toplevel'])).trim();
+  if (realpathSync(top) !== realpathSync(dir)) throw new PublishRefused(`${label}: is inside the repository ${top}, not its root; give --repo ${top}`);
+  // The path must be real directories inside the working tree: a symlink could send the
+  // checkout of the published commit anywhere.
+  for (const path of paths) {
+    const segs = path.split('/');
+    for (let i = 1; i <= segs.length; i++) {
+      const p = join(dir, ...segs.slice(0, i));
+      let st;
+      try { st = lstatSync(p); } catch { break; }
+      if (st.isSymbolicLink()) {
+        const real = (() => { try { return realpathSync(p); } catch { return '(dangling)'; } })();
+        const rel = relative(realpathSync(dir), real);
+        const outside = rel.startsWith('..') || isAbsolute(rel);
+        throw new PublishRefused(`${label}: spec.gitops.path "${path}" goes through the symlink ${segs.slice(0, i).join('/')} → ${real}${outside ? ', outside the repository' : ''}; netprofile publishes only into real directories`);
+      }
+    }
+  }
+  const dirty = (await git.raw(['status', '--porcelain=v1', '--untracked-files=all', '--', ...paths])).split('\n').filter(Boolean);
+  if (dirty.length) {
+    const files = dirty.map((l) => l.slice(3));
+    throw new PublishRefused(`${label}: the working tree has uncommitted changes under the published path: ${files.join(', ')}; commit or discard them first`, [], files);
+  }
+  let head = '';
+  try { head = (await git.raw(['symbolic-ref', '-q', 'HEAD'])).trim(); } catch { head = ''; }
+  return head === `refs/heads/${branch}` ? { kind: 'worktree', url: dir, dir } : { kind: 'bare', url: dir, dir };
+}
+
+async function identity(git: Git, author?: { name: string; email: string }): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (author) { env.GIT_AUTHOR_NAME = author.name; env.GIT_AUTHOR_EMAIL = author.email; }
+  const has = async (v: string) => { try { await git.raw(['var', v]); return true; } catch { return false; } };
+  const fallback = author ?? { name: 'netprofile', email: 'netprofile@localhost' };
+  if (!author && !(await has('GIT_AUTHOR_IDENT'))) { env.GIT_AUTHOR_NAME = fallback.name; env.GIT_AUTHOR_EMAIL = fallback.email; }
+  if (!(await has('GIT_COMMITTER_IDENT'))) { env.GIT_COMMITTER_NAME = fallback.name; env.GIT_COMMITTER_EMAIL = fallback.email; }
+  return env;
+}
+
+function messageContext(trees: RenderedTree[], files: CommitChanges, paths: string[]): CommitMessageContext {
+  const clusters = [...new Set(trees.map((t) => clusterOf(t)))];
+  return {
+    cluster: clusters.join(', '),
+    profile: trees.map((t) => t.profile).join(', '),
+    summary: summarizeChanges(files, paths),
+    changes: files,
+  };
+}
+
+function clusterOf(tree: RenderedTree): string {
+  // The tree carries its plan; fall back to the profile name when a caller built the tree by hand.
+  const plan = tree.files['.netprofile/plan.json'];
+  if (plan) { try { const c = JSON.parse(plan)?.cluster; if (typeof c?.name === 'string') return c.name; } catch { /* not JSON */ } }
+  return tree.profile;
+}
+
+export function blobId(content: string | Buffer, format: string): string {
+  const body = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return createHash(format === 'sha256' ? 'sha256' : 'sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+const sha256 = (b: string | Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The manifest publish writes next to the tree: `sha256sum -c` format, so hand edits are checkable. */
+export function manifestFor(files: Record<string, string>): string {
+  return Object.keys(files).filter((f) => f !== MANIFEST).sort().map((f) => `${sha256(files[f])}  ${f}\n`).join('');
+}
+
+function parseManifest(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (m) out.set(m[2], m[1]);
+  }
+  return out;
+}
+
+async function fetchBase(git: Git, branch: string): Promise<string | null> {
+  const heads = (await git.raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])).trim();
+  if (!heads) return null;
+  await git.raw(['fetch', '-q', '--no-tags', '--depth=1', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+  return (await git.raw(['rev-parse', '--verify', `refs/remotes/origin/${branch}^{commit}`])).trim();
+}
+
+function parseLsTree(out: string): Entry[] {
+  return out.split('\0').filter(Boolean).map((line) => {
+    const tab = line.indexOf('\t');
+    const [mode, type, sha] = line.slice(0, tab).split(' ');
+    return { mode, type, sha, path: line.slice(tab + 1) };
+  });
+}
+
+async function compute(git: Git, trees: RenderedTree[], paths: string[], branch: string, format: string, clone: string, label: string): Promise<Computed> {
+  const base = await fetchBase(git, branch);
+  const emptyTree = (await git.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
+  const baseTree = base ? (await git.raw(['rev-parse', `${base}^{tree}`])).trim() : emptyTree;
+  const conflicts: string[] = [];
+  // Symlinks or files along the path in the committed tree: refuse (a checkout would follow them).
+  if (base) {
+    const prefixes = new Set<string>();
+    for (const p of paths) { const s = p.split('/'); for (let i = 1; i <= s.length; i++) prefixes.add(s.slice(0, i).join('/')); }
+    const along = parseLsTree(await git.raw(['ls-tree', '-z', '--full-tree', base, '--', ...[...prefixes].sort()]));
+    for (const e of along) {
+      if (!prefixes.has(e.path)) continue;
+      if (e.mode === '120000') {
+        const target = (await git.raw(['cat-file', 'blob', e.sha])).trim();
+        throw new PublishRefused(`${label}: spec.gitops.path goes through the symlink ${e.path} → ${target} in branch ${branch}; netprofile publishes only into real directories, never through a link (it could lead out of the repository)`);
+      }
+      if (e.type !== 'tree') throw new PublishRefused(`${label}: spec.gitops.path needs ${e.path} to be a directory, but branch ${branch} has a ${e.type === 'commit' ? 'submodule' : 'file'} there`);
+    }
+  }
+  for (const tree of trees) {
+    const path = normalisePath(tree.path);
+    const ours: Record<string, string> = { ...tree.files };
+    ours[MANIFEST] = manifestFor(tree.files);
+    const theirs = base ? parseLsTree(await git.raw(['ls-tree', '-r', '-z', '--full-tree', base, '--', path])) : [];
+    const manifestEntry = theirs.find((e) => e.path === `${path}/${MANIFEST}`);
+    const manifest = manifestEntry ? parseManifest(await git.raw(['cat-file', 'blob', manifestEntry.sha])) : new Map<string, string>();
+    for (const e of theirs) {
+      const rel = e.path.slice(path.length + 1);
+      if (rel === MANIFEST) continue;
+      if (e.mode === '100644' && rel in ours && e.sha === blobId(ours[rel], format)) continue;
+      if (e.mode === '100644' && manifest.has(rel) && sha256(await git.binary(['blob', e.sha])) === manifest.get(rel)) continue;
+      conflicts.push(e.path);
+    }
+  }
+  // Build the new tree in the clone's index: start from the branch head, drop the paths, add
+  // the rendered files. The clone has no checkout, so the only files on disk are ours.
+  for (const p of paths) rmSync(join(clone, p.split('/')[0]), { recursive: true, force: true });
+  await git.raw(base ? ['read-tree', base] : ['read-tree', '--empty']);
+  await git.raw(['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...paths]);
+  for (const tree of trees) {
+    const path = normalisePath(tree.path);
+    const files: Record<string, string> = { ...tree.files, [MANIFEST]: manifestFor(tree.files) };
+    for (const [rel, content] of Object.entries(files)) {
+      const full = join(clone, ...path.split('/'), ...rel.split('/'));
+      mkdirSync(dirname(full), { recursive: true });
+      writeFileSync(full, content);
+    }
+  }
+  await git.raw(['-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', 'add', '-f', '--', ...paths]);
+  const tree = (await git.raw(['write-tree'])).trim();
+  const files: CommitChanges = { added: [], changed: [], removed: [] };
+  if (tree !== baseTree) {
+    const out = await git.raw(['diff-tree', '-r', '-z', '--no-renames', '--name-status', baseTree, tree, '--', ...paths]);
+    const parts = out.split('\0').filter(Boolean);
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const status = parts[i][0];
+      (status === 'A' ? files.added : status === 'D' ? files.removed : files.changed).push(parts[i + 1]);
+    }
+  }
+  // The manifest is bookkeeping: it changes exactly when another file does, so it is not listed
+  // (unless it is the only difference, e.g. someone deleted it).
+  const onlyManifest = (l: string[]) => l.filter((f) => !f.endsWith(`/${MANIFEST}`));
+  const listed = { added: onlyManifest(files.added), changed: onlyManifest(files.changed), removed: onlyManifest(files.removed) };
+  const shown = listed.added.length + listed.changed.length + listed.removed.length ? listed : files;
+  return { base, baseTree, tree, changed: tree !== baseTree, files: shown, conflicts: conflicts.sort() };
+}
+
+/** 'ok', or why the push did not land and should be retried on the new head. */
+async function push(git: Git, remote: Remote, sha: string, base: string | null, branch: string, clone: string, genv: ReturnType<typeof gitEnvironment>): Promise<string> {
+  try {
+    if (remote.kind === 'worktree') {
+      // The branch is checked out in the user's working tree: git refuses a push there, so the
+      // working tree fast-forwards to our commit itself (files outside the path may be dirty).
+      await git.raw(['update-ref', `refs/heads/netprofile-publish`, sha]);
+      const wt = makeGit(remote.dir, genv);
+      await wt.raw(['fetch', '-q', '--no-tags', clone, 'refs/heads/netprofile-publish']);
+      const head = await wt.raw(['rev-parse', '-q', '--verify', 'HEAD']).then((s) => s.trim(), () => null);
+      if (head !== base) return `branch ${branch} moved to ${head?.slice(0, 12)}`;
+      await wt.raw(['merge', '--ff-only', '-q', '--no-stat', 'FETCH_HEAD']);
+      return 'ok';
+    }
+    await git.raw(['push', '-q', '--porcelain', 'origin', `${sha}:refs/heads/${branch}`]);
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof GitError)) throw e;
+    if (/non-fast-forward|fetch first|\[rejected\]|cannot lock ref|failed to update ref|but expected|stale info|Not possible to fast-forward|index\.lock|incorrect old value/i.test(e.stderr)) {
+      return /fetch first|non-fast-forward|\[rejected\]|Not possible/.test(e.stderr) ? `push rejected: branch ${branch} moved (non-fast-forward)` : 'the branch was being updated by someone else';
+    }
+    throw translate(e, redact(remote.url));
+  }
+}
