@@ -103,7 +103,7 @@ export function wantsCloudRoutes(plan: Plan): string | null {
 /** The kubelet prerequisite, worded for the cluster's distribution. */
 export function kubeletStep(plan: Plan, providerName: string): string {
   const how: Record<Plan['cluster']['distribution'], string> = {
-    kubeadm: 'with kubeadm set `nodeRegistration.kubeletExtraArgs` `cloud-provider: external` in the InitConfiguration and JoinConfiguration (or add `--cloud-provider=external` to KUBELET_EXTRA_ARGS in /etc/default/kubelet or /etc/sysconfig/kubelet) and restart the kubelet',
+    kubeadm: 'with kubeadm put `cloud-provider: external` in `nodeRegistration.kubeletExtraArgs` of the InitConfiguration and JoinConfiguration (kubeadm.k8s.io/v1beta4 writes it as `- {name: cloud-provider, value: external}`), or on running nodes add `--cloud-provider=external` to KUBELET_EXTRA_ARGS in /etc/default/kubelet (or /etc/sysconfig/kubelet), then restart the kubelet',
     k3s: 'with k3s start every server with `--disable-cloud-controller --kubelet-arg=cloud-provider=external` and every agent with `--kubelet-arg=cloud-provider=external`',
     rke2: 'with RKE2 set `cloud-provider-name: external` in /etc/rancher/rke2/config.yaml on every node (and `disable-cloud-controller: true` on servers)',
     talos: 'with Talos set `cluster.externalCloudProvider.enabled: true` in the machine configuration',
