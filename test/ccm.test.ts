@@ -163,6 +163,16 @@ alibaba('uninitialized nodes from the facts are named in a step', () => {
   assert.not.ok(renderCcm(planFor('alibaba')).manualSteps.some((s) => s.includes('carries the taint') || s.includes('carry the taint')));
 });
 
+alibaba('without a Secret reference the env vars are left out (the binary falls back to the RAM role)', () => {
+  const plan = planFor('alibaba');
+  const noRef: Plan = { ...plan, ccm: { ...plan.ccm, credentialsSecretRef: null } };
+  const { container } = workload(renderCcm(noRef));
+  const names = container.env.map((e: any) => e.name);
+  assert.not.ok(names.includes('ACCESS_KEY_ID'));
+  assert.not.ok(names.includes('ACCESS_KEY_SECRET'));
+  assert.ok(names.includes('KUBERNETES_SERVICE_HOST'));
+});
+
 alibaba('worked example 1 (examples/alibaba-ccm with nodes.yaml): DaemonSet and providerID step', () => {
   const [loaded] = loadProfiles([join(examples, 'alibaba-ccm', 'networkprofile.yaml')]);
   const plan = loaded.plan!;
