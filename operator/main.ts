@@ -1,5 +1,72 @@
-// Placeholder until this command lands; see the issues.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('netprofile: this command is not built yet\n');
-  return 2;
+// netprofile operator: the process entry point (flags, kubeconfig, servers, signals) around the
+// Operator. Loaded only by cli/main.ts's lazy import, so no other command pays for client-node.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { systemClock } from './clock.js';
+import { parseOperatorFlags, usage } from './flags.js';
+import { boundPort, listen, metricsHandler, probeHandler } from './http.js';
+import { kubeApi, loadKubeConfig } from './kube.js';
+import { jsonLogger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { Operator } from './operator.js';
+import { probeMetadata } from './probes.js';
+import { gitPublisher } from './publisher.js';
+
+/** A SIGTERM must end the process within 10 s (the Pod's grace period is longer). */
+const STOP_DEADLINE_MS = 9_000;
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseOperatorFlags(argv, process.env);
+  if (flags.help) { process.stdout.write(usage); return 0; }
+  const log = jsonLogger(undefined, {}, undefined, flags.verbose);
+  const kc = loadKubeConfig(flags.kubeconfig);
+  const identity = `${process.env.POD_NAME || hostname()}_${randomUUID()}`;
+  const metrics = createMetrics(true);
+  const operator = new Operator({
+    api: kubeApi(kc),
+    namespace: flags.namespace,
+    leaderElection: flags.leaderElect ? { namespace: flags.leaderElectionNamespace!, name: flags.leaderElectionId, leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } : null,
+    identity,
+    resyncMs: flags.resyncMs,
+    concurrency: flags.concurrency,
+    queueBackoff: { baseMs: 1_000, maxMs: 300_000, jitter: 0.2 },
+    watchBackoff: { baseMs: 800, maxMs: 30_000, jitter: 0.5 },
+    publisher: gitPublisher,
+    clock: systemClock,
+    log,
+    metrics,
+    probe: flags.probeMetadata ? () => probeMetadata() : undefined,
+  });
+
+  const servers: Server[] = [];
+  const stopped = new AbortController();
+  const onSignal = (signal: string) => {
+    if (stopped.signal.aborted) return;
+    log.info('stopping', { signal });
+    stopped.abort();
+    setTimeout(() => { log.error('did not stop in time; exiting'); process.exit(0); }, STOP_DEADLINE_MS).unref();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
+  try {
+    if (flags.probeAddress) servers.push(await listen(flags.probeAddress, probeHandler({ healthz: () => operator.healthz(), readyz: () => operator.readyz(), registry: metrics.registry })));
+    if (flags.metricsAddress) servers.push(await listen(flags.metricsAddress, metricsHandler(metrics.registry)));
+  } catch (e) {
+    for (const s of servers) s.close();
+    throw Object.assign(new Error(`cannot listen: ${(e as Error).message}`), { userError: true, exitCode: 2 });
+  }
+  log.info('starting', {
+    identity, namespace: flags.namespace ?? '(all)', leaderElect: flags.leaderElect, resyncPeriodMs: flags.resyncMs,
+    probePort: servers[0] && flags.probeAddress ? boundPort(servers[0]) : null,
+    metricsPort: flags.metricsAddress ? boundPort(servers[servers.length - 1]) : null,
+  });
+  const starting = operator.start();
+  await new Promise<void>((resolve) => stopped.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await operator.stop(STOP_DEADLINE_MS - 2_000);
+  await starting.catch(() => {});
+  await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections?.(); s.close(() => r()); })));
+  log.info('stopped');
+  return 0;
 }

@@ -1,0 +1,33 @@
+// Prometheus metrics (prom-client), all prefixed netprofile_. A registry per operator instance, so
+// two operators in one process (the leader-election tests) do not share counters.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  reconciles: Counter<'result'>;
+  reconcileDuration: Histogram<'result'>;
+  commits: Counter<string>;
+  findings: Gauge<'rule' | 'severity'>;
+  leader: Gauge<string>;
+  /** Sets the findings gauge from the current findings of every profile. */
+  setFindings(byProfile: Map<string, { rule: string; severity: string }[]>): void;
+}
+
+export function createMetrics(defaults = false): Metrics {
+  const registry = new Registry();
+  if (defaults) collectDefaultMetrics({ register: registry, prefix: 'netprofile_' });
+  const reconciles = new Counter({ name: 'netprofile_reconciles_total', help: 'Reconciles of NetworkProfiles by result (published, unchanged, rejected, error).', labelNames: ['result'] as const, registers: [registry] });
+  const reconcileDuration = new Histogram({ name: 'netprofile_reconcile_duration_seconds', help: 'Time to reconcile one NetworkProfile, by result.', labelNames: ['result'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] });
+  const commits = new Counter({ name: 'netprofile_commits_published_total', help: 'Commits pushed to GitOps repositories.', registers: [registry] });
+  const findings = new Gauge({ name: 'netprofile_findings', help: 'Current findings of all NetworkProfiles, by rule and severity.', labelNames: ['rule', 'severity'] as const, registers: [registry] });
+  const leader = new Gauge({ name: 'netprofile_leader', help: '1 when this replica holds the leader Lease (or runs without leader election), else 0.', registers: [registry] });
+  return {
+    registry, reconciles, reconcileDuration, commits, findings, leader,
+    setFindings(byProfile) {
+      findings.reset();
+      const counts = new Map<string, number>();
+      for (const list of byProfile.values()) for (const f of list) counts.set(`${f.rule}\u0000${f.severity}`, (counts.get(`${f.rule}\u0000${f.severity}`) ?? 0) + 1);
+      for (const [k, n] of counts) { const [rule, severity] = k.split('\u0000'); findings.set({ rule, severity }, n); }
+    },
+  };
+}

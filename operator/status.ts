@@ -1,0 +1,80 @@
+// status of a NetworkProfile (api.md §1), built as data from the plan and the publish result, with
+// its schema defined once here: the CRD's status schema comes from statusSchema via toOpenAPI.
+import { s, type Infer } from '../generators/api/schema.js';
+import type { Finding } from '../generators/api/findings.js';
+import type { Plan } from '../generators/plan/types.js';
+
+const condition = s.object({
+  type: s.string({ maxLength: 316 }),
+  status: s.enumOf(['True', 'False', 'Unknown'], { default: 'Unknown' }),
+  observedGeneration: s.integer({ minimum: 0 }),
+  lastTransitionTime: s.string({ description: 'RFC 3339 time of the last change of status.' }),
+  reason: s.string({ maxLength: 1024 }),
+  message: s.string({ maxLength: 32768 }),
+}, ['type', 'status', 'lastTransitionTime', 'reason', 'message']);
+
+export const statusSchema = s.object({
+  observedGeneration: s.integer({ minimum: 0, description: 'The metadata.generation this status describes.' }),
+  conditions: s.array(condition, { description: 'Detected, Planned, Published and Ready (metav1.Condition).' }),
+  environment: s.object({
+    type: s.string(),
+    provider: s.string(),
+    managed: s.optionalBoolean(),
+    source: s.string(),
+    evidence: s.array(s.string()),
+  }),
+  plan: s.object({ cni: s.string(), loadBalancer: s.string(), mode: s.string(), ccm: s.string() }),
+  findings: s.array(s.object({ rule: s.string(), severity: s.string(), path: s.string(), message: s.string() }, ['rule', 'severity', 'path', 'message'])),
+  lastCommit: s.object({ sha: s.string(), path: s.string(), time: s.string(), repo: s.string() }),
+}, [], { description: 'Written by the operator only.' });
+
+export type ProfileStatus = Infer<typeof statusSchema>;
+export type Condition = Infer<typeof condition>;
+export type ConditionType = 'Detected' | 'Planned' | 'Published' | 'Ready';
+
+export interface DesiredCondition { type: ConditionType; status: 'True' | 'False' | 'Unknown'; reason: string; message: string }
+
+/**
+ * Conditions with lastTransitionTime kept from the current status when the condition's status did
+ * not change (metav1.Condition semantics), so an idle resync produces an identical status.
+ */
+export function mergeConditions(current: Condition[] | undefined, desired: DesiredCondition[], generation: number, now: string): Condition[] {
+  return desired.map((d) => {
+    const old = current?.find((c) => c.type === d.type);
+    const lastTransitionTime = old && old.status === d.status && old.lastTransitionTime ? old.lastTransitionTime : now;
+    return { type: d.type, status: d.status, observedGeneration: generation, lastTransitionTime, reason: d.reason, message: d.message.slice(0, 32768) };
+  });
+}
+
+export function environmentStatus(plan: Plan | null): ProfileStatus['environment'] {
+  if (!plan) return { type: '', provider: '', source: 'none', evidence: [] } as unknown as ProfileStatus['environment'];
+  const e = plan.environment;
+  return { type: e.type ?? '', provider: e.provider ?? '', ...(e.managed === null ? {} : { managed: e.managed }), source: e.source, evidence: e.evidence.slice(0, 50) } as ProfileStatus['environment'];
+}
+
+export function planSummary(plan: Plan | null): ProfileStatus['plan'] {
+  if (!plan) return { cni: '', loadBalancer: '', mode: '', ccm: '' };
+  return { cni: plan.cni.provider, loadBalancer: plan.loadBalancer.implementation ?? '', mode: plan.loadBalancer.mode ?? '', ccm: plan.ccm.enabled ? plan.ccm.provider ?? '' : '' };
+}
+
+export function findingsStatus(findings: Finding[]): ProfileStatus['findings'] {
+  return findings.slice(0, 100).map((f) => ({ rule: f.rule, severity: f.severity, path: f.path, message: f.message }));
+}
+
+/** Deep equality of JSON values, ignoring key order. */
+export function sameJSON(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => sameJSON(v, bb[i]));
+  }
+  const ka = Object.keys(a as object).filter((k) => (a as any)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as any)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameJSON((a as any)[k], (b as any)[k]));
+}
+
+export function conditionOf(status: ProfileStatus | undefined, type: ConditionType): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === type);
+}
