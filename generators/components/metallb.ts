@@ -11,9 +11,9 @@ const NS = CHARTS.metallb.namespace;
 const BFD_PROFILE = 'netprofile-bfd';
 
 export function metallbValues(plan: Plan): Record<string, unknown> {
-  // BGP uses the chart's default FRR-K8s mode (it also does BFD). Layer 2 needs no routing daemon:
-  // MetalLB's native mode (both FRR switches off) answers ARP/NDP by itself.
-  if (plan.loadBalancer.mode === 'l2') return { frrk8s: { enabled: false }, speaker: { frr: { enabled: false } } };
+  // The chart's default FRR-K8s mode serves both layer 2 and BGP (with BFD). The profile has no
+  // switch for MetalLB's native BGP mode, so the defaults stand.
+  void plan;
   return {};
 }
 
