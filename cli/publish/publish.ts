@@ -375,7 +375,7 @@ async function push(git: Git, remote: Remote, sha: string, base: string | null, 
       await git.raw(['update-ref', `refs/heads/netprofile-publish`, sha]);
       const wt = makeGit(remote.dir, genv);
       await wt.raw(['fetch', '-q', '--no-tags', clone, 'refs/heads/netprofile-publish']);
-      const head = await wt.raw(['rev-parse', '-q', '--verify', 'HEAD']).then((s) => s.trim(), () => null);
+      const head = await wt.raw(['rev-parse', '-q', '--verify', 'HEAD']).then((s) => s.trim() || null, () => null);
       if (head !== base) return `branch ${branch} moved to ${head?.slice(0, 12)}`;
       await wt.raw(['merge', '--ff-only', '-q', '--no-stat', 'FETCH_HEAD']);
       return 'ok';
