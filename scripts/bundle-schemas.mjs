@@ -196,6 +196,7 @@ for (const f of CRD_FILES) for (const [k, e] of crdEntries(f)) kinds[k] = e;
     'v1/Secret': [['data', 'stringData', 'type', 'immutable'], { data: { type: 'object', additionalProperties: { type: 'string' } }, stringData: { type: 'object', additionalProperties: { type: 'string' } }, type: { type: 'string' }, immutable: { type: 'boolean' } }],
     'v1/ServiceAccount': [['secrets', 'imagePullSecrets', 'automountServiceAccountToken'], { secrets: list, imagePullSecrets: list, automountServiceAccountToken: { type: 'boolean' } }],
     'v1/Service': [['spec', 'status']],
+    'v1/Node': [['spec', 'status'], {}, true],
     'apps/v1/DaemonSet': [['spec', 'status']],
     'apps/v1/Deployment': [['spec', 'status']],
     'rbac.authorization.k8s.io/v1/ClusterRole': [['rules', 'aggregationRule'], { rules: list }, true],
@@ -267,6 +268,29 @@ for (const [minor, full] of [['1.16', '1.16.19'], ['1.17', '1.17.18'], ['1.18', 
   helmValues[`cilium/${minor}`] = { schema: reduce(JSON.parse(readFileSync(join(sharedDir, local), 'utf8')), `cilium/${minor} values`), source: source(local), chartVersion: full };
 }
 helmValues.metallb = { schema: reduce(JSON.parse(readFileSync(join(sharedDir, 'metallb/values.schema.json'), 'utf8')), 'metallb values'), source: source('metallb/values.schema.json'), chartVersion: '0.16.1' };
+// A chart's values.schema.json covers its own keys only; Helm hands `global` and each subchart's
+// key to the subchart, whose schema is not bundled. So those keys are declared open here rather
+// than reported as unknown. MetalLB 0.16.1's subcharts (charts/metallb/Chart.yaml): crds (already
+// in its schema) and frr-k8s, aliased frrk8s. Cilium's chart has no subcharts.
+const SUBCHARTS = { metallb: ['frrk8s'] };
+// Keys the chart's templates read although its values.yaml only mentions them in a comment, so
+// the schema generated from values.yaml lacks them (SOURCES.md: kubeProxyReplacement is absent
+// from the 1.16/1.17 schemas; the kube-proxy-free guides of those versions set it, and 1.18's
+// schema types it string|boolean). Without this, every kube-proxy-free 1.16/1.17 plan would be
+// reported as using an unknown key.
+const COMMENTED_KEYS = {
+  'cilium/1.16': { kubeProxyReplacement: { type: ['string', 'boolean'] } },
+  'cilium/1.17': { kubeProxyReplacement: { type: ['string', 'boolean'] } },
+};
+for (const [name, entry] of Object.entries(helmValues)) {
+  const extra = ['global', ...(SUBCHARTS[name.split('/')[0]] ?? [])];
+  const props = { ...entry.schema.properties };
+  for (const k of extra) props[k] ??= { type: 'object' };
+  for (const [k, v] of Object.entries(COMMENTED_KEYS[name] ?? {})) props[k] ??= v;
+  if (COMMENTED_KEYS[name]) entry.addedKeys = Object.keys(COMMENTED_KEYS[name]);
+  entry.schema.properties = Object.fromEntries(Object.keys(props).sort().map((k) => [k, props[k]]));
+  entry.openKeys = extra;
+}
 
 // ---- sharing identical subtrees -------------------------------------------------------------
 // Subtrees are interned bottom-up; one whose JSON is longer than MIN_SHARED and occurs at least
@@ -349,7 +373,7 @@ for (const [minor, info] of Object.entries(ciliumVersions)) {
   lines.push('');
 }
 lines.push('## Helm values schemas', '', '| chart | source |', '|---|---|');
-for (const [k, e] of Object.entries(helmValues)) lines.push(`| ${k} (chart ${e.chartVersion}) | ${e.source} |`);
+for (const [k, e] of Object.entries(helmValues)) lines.push(`| ${k} (chart ${e.chartVersion}) | ${e.source}; plus open keys ${e.openKeys.map((x) => `\`${x}\``).join(', ')} (passed to subcharts)${e.addedKeys ? `; plus ${e.addedKeys.map((x) => `\`${x}\``).join(', ')} (read by the templates, only commented in values.yaml, so missing from the generated schema)` : ''} |`);
 lines.push('', '## CEL rules not evaluated', '',
   '`x-kubernetes-validations` rules are enforced by the API server, not by `netprofile validate`:', '',
   '| schema | field | rule | message |', '|---|---|---|---|');

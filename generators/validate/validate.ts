@@ -158,12 +158,17 @@ export function validateFiles(inputs: InputFile[], options: ValidateOptions): Pr
     for (const d of p.docs) for (const c of chartInstalls(d.value)) if (c.chart === 'cilium' || c.chart.endsWith('/cilium')) installs.push({ file: p.file, version: c.version });
   }
   const problems: Problem[] = [];
+  const seen = new Set<string>();
   for (const p of parsed) {
     problems.push(...p.problems);
     const cilium = options.ciliumVersion ?? ciliumVersionFor(p.file, installs);
     const base = p.file.split(/[/\\]/).pop() ?? p.file;
     for (const d of p.docs) {
-      const add = (path: string, message: string, severity: Severity = 'error') => problems.push({ file: p.file, document: d.index, path, message, severity });
+      const add = (path: string, message: string, severity: Severity = 'error') => {
+        // "no schema for X" once per document, not once per item of a List.
+        if (severity === 'warning') { const k = `${p.file}\0${d.index}\0${message}`; if (seen.has(k)) return; seen.add(k); }
+        problems.push({ file: p.file, document: d.index, path, message, severity });
+      };
       if (p.header) {
         if (d.index !== 1 || p.docs.length > 1) { add('', `a values file (first line "# chart: ${p.header.chart} ...") holds one document; this is document ${d.index}`); continue; }
         checkValuesAt(bundle, p.header.chart, p.header.version, d.value, '', add);
@@ -222,7 +227,10 @@ function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVer
   if (kind !== 'Kustomization' || apiVersion !== 'kustomize.config.k8s.io/v1beta1') {
     if (!isObj(meta)) add(joinPath(prefix, 'metadata'), 'is required (a mapping with name)');
     else if (meta.name === undefined && meta.generateName === undefined) add(joinPath(joinPath(prefix, 'metadata'), 'name'), 'is required');
-    else if (meta.name !== undefined && (typeof meta.name !== 'string' || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(meta.name))) add(joinPath(joinPath(prefix, 'metadata'), 'name'), `must be a DNS-1123 subdomain (lower case letters, digits, "-" and "."), not ${JSON.stringify(meta.name).slice(0, 80)}`);
+    else if (meta.name !== undefined) {
+      const problem = nameProblem(apiVersion, meta.name);
+      if (problem) add(joinPath(joinPath(prefix, 'metadata'), 'name'), problem);
+    }
     if (isObj(meta) && entry.clusterScoped && meta.namespace !== undefined) add(joinPath(joinPath(prefix, 'metadata'), 'namespace'), `is set, but ${kind} is cluster-scoped; remove it`, 'warning');
   }
 
@@ -249,6 +257,18 @@ function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVer
       checkValuesAt(bundle, c.chart, c.version, parsed, vp, add);
     }
   }
+}
+
+/**
+ * Object names: RBAC objects take any path segment (system:cloud-controller-manager is fine);
+ * everything else here a DNS-1123 subdomain, as the API server checks.
+ */
+function nameProblem(apiVersion: string, name: unknown): string | undefined {
+  if (typeof name !== 'string' || !name) return 'must be a non-empty string';
+  if (apiVersion.startsWith('rbac.authorization.k8s.io/')) {
+    return name === '.' || name === '..' || /[/%]/.test(name) ? `must not be "." or ".." or contain "/" or "%", is ${JSON.stringify(name).slice(0, 80)}` : undefined;
+  }
+  return name.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name) ? undefined : `must be a DNS-1123 subdomain (lower case letters, digits, "-" and ".", at most 253), not ${JSON.stringify(name).slice(0, 80)}`;
 }
 
 type Lookup = { entry: KindEntry; deprecated?: string } | { problem: string; severity: Severity };

@@ -15,7 +15,7 @@ export interface KindEntry {
   clusterScoped?: boolean;
 }
 export interface CiliumVersionInfo { crds: string; removed?: string[]; deprecated?: Record<string, string>; note?: string }
-export interface ValuesEntry { schema: JSONSchema; source: string; chartVersion: string }
+export interface ValuesEntry { schema: JSONSchema; source: string; chartVersion: string; /** Keys Helm passes to subcharts (global, subchart names): open. */ openKeys?: string[] }
 export interface Bundle {
   kinds: Record<string, KindEntry>;
   cilium: Record<string, Record<string, KindEntry>>;
