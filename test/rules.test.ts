@@ -180,6 +180,11 @@ const cases: Case[] = [
     nearMiss: () => with_(bareMetal(), (p) => { p.spec.cluster.apiServer.port = 6443; }),
   },
   {
+    rule: 'invalid-field', severity: 'error', path: 'spec.cloud.credentialsSecretRef.namespace', mentions: /kube-system/,
+    bad: () => with_(cloud('hetzner'), (p) => { p.spec.cloud.credentialsSecretRef.namespace = 'secrets'; }),
+    nearMiss: () => with_(cloud('hetzner'), (p) => { p.spec.cloud.credentialsSecretRef.namespace = 'kube-system'; }),
+  },
+  {
     rule: 'values-conflict', severity: 'warning', path: 'spec.cni.cilium.values.routingMode',
     bad: () => with_(bareMetal(), (p) => { p.spec.cni = { cilium: { values: { routingMode: 'native' } } }; }),
     nearMiss: () => with_(bareMetal(), (p) => { p.spec.cni = { cilium: { values: { routingMode: 'tunnel' } } }; }),

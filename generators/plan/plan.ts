@@ -471,6 +471,9 @@ function planCcm(profile: NetworkProfile, env: ResolvedEnvironment, implementati
   if (CCM_NEEDS_SECRET.has(provider) && !c.credentialsSecretRef && c.credentials === undefined) {
     find('invalid-field', 'error', 'spec.cloud.credentialsSecretRef', `The ${provider} cloud-controller-manager needs credentials; create a Secret and set spec.cloud.credentialsSecretRef: {name, namespace}.`);
   }
+  if (c.credentialsSecretRef && c.credentialsSecretRef.namespace !== 'kube-system') {
+    find('invalid-field', 'error', 'spec.cloud.credentialsSecretRef.namespace', `The ${providerName(provider)} cloud-controller-manager runs in kube-system and a Pod can only read Secrets of its own namespace; create the Secret in kube-system (namespace: kube-system).`);
+  }
   if (implementation && implementation !== 'cloud' && implementation !== 'none') {
     find('lb-ownership', 'error', 'spec.loadBalancer.implementation', `The ${providerName(provider)} cloud-controller-manager and ${implementation} would both claim LoadBalancer Services; use implementation: cloud, or set cloud.ccm: disabled if you really run ${implementation} here.`);
   }
