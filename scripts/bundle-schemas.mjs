@@ -183,7 +183,8 @@ for (const f of CRD_FILES) for (const [k, e] of crdEntries(f)) kinds[k] = e;
 // metadata.name is set. Bodies are not checked (no OpenAPI for core types is bundled).
 {
   const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-  const metadata = { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 } }, 'x-kubernetes-preserve-unknown-fields': true };
+  // metadata.name itself is checked for every kind by generators/validate/validate.ts.
+  const metadata = { type: 'object', properties: { name: { type: 'string', minLength: 1 } }, 'x-kubernetes-preserve-unknown-fields': true };
   const light = (fields, extra = {}) => ({
     type: 'object', required: ['metadata'],
     properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata, ...Object.fromEntries(fields.map((f) => [f, extra[f] ?? open])) },
