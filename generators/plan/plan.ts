@@ -547,7 +547,7 @@ function planCilium(profile: NetworkProfile, env: ResolvedEnvironment, implement
       for (const u of options.checkCiliumValues(c.version, c.values)) {
         const path = `spec.cni.cilium.values.${u.path}`;
         if (u.knownIn.length) find('cilium-version-feature', 'error', path, `Cilium ${c.version}'s chart has no value ${u.path} (it exists in ${u.knownIn.join(', ')}); Helm would ignore it silently, so remove it or pick a version that has it.`);
-        else find('invalid-field', 'error', path, `Cilium's chart has no value ${u.path}${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}; Helm would ignore it silently, so fix or remove it.`);
+        else find('invalid-field', 'error', path, `Cilium ${c.version}'s chart has no value ${u.path}${u.suggestion ? ` (did you mean ${u.suggestion}?)` : ''}; Helm would ignore it silently, so fix or remove it.`);
       }
     } else if (minor >= 17 && getPath(c.values, ['externalIPs']) !== undefined) {
       find('cilium-version-feature', 'error', 'spec.cni.cilium.values.externalIPs', `Cilium ${c.version}'s chart has no externalIPs value (it left the chart in 1.17); Helm would ignore it silently, so remove it.`);
