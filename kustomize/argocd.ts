@@ -7,12 +7,12 @@
 // blank manifests, and prune is set to true, Argo CD will automatically remove resources").
 import { readdirSync, lstatSync, realpathSync } from 'node:fs';
 import { join, relative, dirname, isAbsolute, sep, resolve } from 'node:path';
-import { stringify } from 'yaml';
 import { InputError, parseYamlDocuments } from '../generators/api/parse.js';
 import { formatFinding } from '../generators/api/findings.js';
 import { KIND } from '../generators/api/profile.js';
 import { TARGETS, type Target } from '../generators/render.js';
 import type { K8sObject } from '../generators/components/types.js';
+import { toDocuments } from '../generators/targets/yaml.js';
 import { readInput, MAX_PROFILE_BYTES } from '../cli/io.js';
 import { renderProfileValue } from './pipeline.js';
 
@@ -155,7 +155,7 @@ export function argoGenerate(root: string, env: NodeJS.ProcessEnv): Outcome {
     }
     if (rejected) return fail(`rejected; nothing is output (an empty or partial render with prune on would delete the cluster's network)`, 1, stderr);
     if (!objects.length) return fail('rendered no objects; refusing an empty success', 1, stderr);
-    return { stdout: objects.map((o) => stringify(o)).join('---\n'), stderr, code: 0 };
+    return { stdout: toDocuments(objects), stderr, code: 0 };
   } catch (e) {
     if (e instanceof InputError) return fail(e.message, 2);
     throw e;

@@ -7,10 +7,11 @@
 // kustomize runs both with the kustomization directory as the working directory (checked with
 // kubectl kustomize v5.5: cwd and KUSTOMIZE_PLUGIN_CONFIG_ROOT are the kustomization root;
 // KRM exec functions get runfn's WorkDir = the same root), so factsFrom resolves against it.
-import { stringify } from 'yaml';
 import { InputError, parseYamlDocuments } from '../generators/api/parse.js';
 import { formatFinding } from '../generators/api/findings.js';
 import { KIND } from '../generators/api/profile.js';
+import { stringify } from 'yaml';
+import { toDocuments, YAML_OPTIONS } from '../generators/targets/yaml.js';
 import { parseArgs, UsageError } from '../cli/args.js';
 import { readInput, MAX_PROFILE_BYTES } from '../cli/io.js';
 import { renderProfileValue, type ProfileRender } from './pipeline.js';
@@ -47,12 +48,17 @@ export interface Outcome { stdout: string; stderr: string; code: number }
 
 const kustomizeTarget = (engine: 'flux' | 'argocd' | 'plain') => engine;
 
-function objectsToYaml(objects: unknown[]): string {
-  return objects.map((o) => stringify(o)).join('---\n');
-}
-
 function emptyRenderMessage(name: string): string {
   return `NetworkProfile ${name} rendered no objects; refusing an empty success (with pruning on it would delete the cluster's network). Check spec.cni.provider and spec.loadBalancer.implementation.`;
+}
+
+/**
+ * The answer as YAML. The input's items and functionConfig may be one object twice (a YAML alias
+ * in the input, or kustomize's generator input): write each occurrence out in full, never as an
+ * anchor and alias, which key sorting could put before its anchor.
+ */
+function resourceListYaml(list: ResourceList): string {
+  return stringify(list, { ...YAML_OPTIONS, aliasDuplicateObjects: false });
 }
 
 /** The KRM function on the text of a ResourceList. Builds the whole answer before any is written. */
@@ -70,7 +76,7 @@ export function krmFunction(text: string, root: string): Outcome {
   const ref = resourceRefOf(fc);
   const file = fileOf(fc);
   const answer = (rendered: unknown[], results: KrmResult[], code: number, stderr = ''): Outcome =>
-    ({ stdout: stringify(resourceListAnswer(input.apiVersion, rendered, input, results)), stderr, code });
+    ({ stdout: resourceListYaml(resourceListAnswer(input.apiVersion, rendered, input, results)), stderr, code });
 
   if (!fc || fc.kind !== KIND) {
     const msg = `functionConfig must be a ${KIND} (got ${fc ? `kind ${JSON.stringify(fc.kind ?? null).slice(0, 60)}` : 'none'}); put the profile in the kustomization's generators: list.`;
@@ -117,7 +123,7 @@ export function execPlugin(configPath: string, root: string): Outcome {
   const stderr = r.findings.map((f) => formatFinding(f, label) + '\n').join('');
   if (r.findings.some((f) => f.severity === 'error')) return { stdout: '', stderr, code: 1 };
   if (r.objects.length === 0) return { stdout: '', stderr: stderr + `netprofile: ${emptyRenderMessage(r.name)}\n`, code: 1 };
-  return { stdout: objectsToYaml(r.objects), stderr, code: 0 };
+  return { stdout: toDocuments(r.objects), stderr, code: 0 };
 }
 
 /** kustomize passes the kustomization root; fall back to the working directory it also sets. */

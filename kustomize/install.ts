@@ -2,7 +2,7 @@
 //   plugin install [--home DIR] [--force]  installs the kustomize exec plugin shim
 //   plugin argocd-generate | argocd-discover  the Argo CD CMP commands (kustomize/argocd.ts)
 // The shim is a few lines of JavaScript that import this installation's bundle
-// (dist/netprofile-fn.mjs, built by scripts/bundle-plugin.mjs) and fall back to dist/.
+// (dist/kustomize/netprofile-fn.mjs, built by scripts/bundle-plugin.mjs) and fall back to dist/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { homedir } from 'node:os';
@@ -50,20 +50,21 @@ export function installationRoot(): string {
  * both as CommonJS (a plugin home outside any package) and as an ES module.
  */
 export function shimText(root: string): string {
-  const bundle = pathToFileURL(join(root, 'dist', 'netprofile-fn.mjs')).href;
+  const bundle = pathToFileURL(join(root, 'dist', 'kustomize', 'netprofile-fn.mjs')).href;
   const fallback = pathToFileURL(join(root, 'dist', 'kustomize', 'fn.js')).href;
   return `#!/usr/bin/env node
-// netprofile kustomize plugin for netprofile.io/v1alpha1 NetworkProfile, ${SHIM_MARKER}
-// from ${JSON.stringify(root).slice(1, -1)}.
+// netprofile kustomize plugin for netprofile.io/v1alpha1 NetworkProfile, ${SHIM_MARKER}.
 // With one argument (the config file) it is a legacy exec plugin; with none, a KRM function.
+const from = ${JSON.stringify(root)};
 const bundle = ${JSON.stringify(bundle)};
 const fallback = ${JSON.stringify(fallback)};
 import(bundle)
   .catch((e) => { if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('netprofile-fn.mjs')) return import(fallback); throw e; })
   .then((m) => m.runPlugin(process.argv.slice(2)))
-  .then((code) => { process.exitCode = code; }, (e) => { process.stderr.write('netprofile plugin: cannot start netprofile from ${JSON.stringify(root).slice(1, -1)} (reinstall with \`netprofile plugin install\`): ' + (e && e.message) + '\\n'); process.exitCode = 2; });
+  .then((code) => { process.exitCode = code; }, (e) => { process.stderr.write('netprofile plugin: cannot start netprofile from ' + from + ' (reinstall with \`netprofile plugin install\`): ' + (e && e.message) + '\\n'); process.exitCode = 2; });
 `;
 }
+
 
 export function installShim(home: string, root: string, force: boolean): { path: string; changed: boolean } {
   const path = join(home, ...PLUGIN_PATH);
@@ -104,9 +105,9 @@ export async function run(argv: string[]): Promise<number> {
   const home = resolve(stringFlag(args, 'home') ?? defaultPluginHome());
   const root = installationRoot();
   const { path, changed } = installShim(home, root, args.flags.force === true);
-  const bundled = existsSync(join(root, 'dist', 'netprofile-fn.mjs'));
+  const bundled = existsSync(join(root, 'dist', 'kustomize', 'netprofile-fn.mjs'));
   process.stdout.write(`${changed ? 'installed' : 'already installed'}: ${path}\n` +
-    (bundled ? '' : `note: ${join(root, 'dist', 'netprofile-fn.mjs')} is missing (run \`npm run build\`); the plugin uses dist/ and starts slower\n`) +
+    (bundled ? '' : `note: ${join(root, 'dist', 'kustomize', 'netprofile-fn.mjs')} is missing (run \`npm run build\`); the plugin uses dist/ and starts slower\n`) +
     `use: ${home === resolve(defaultPluginHome()) ? '' : `KUSTOMIZE_PLUGIN_HOME=${home} `}kubectl kustomize --enable-alpha-plugins DIR\n`);
   return 0;
 }

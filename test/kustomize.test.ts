@@ -1,0 +1,287 @@
+// The kustomize edges as kustomize runs them: the real `kubectl kustomize --enable-alpha-plugins`
+// with the checkout's plugin home, the KRM function protocol on stdin/stdout, and
+// `netprofile plugin install`.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { cli, examples, root, tempDir } from './helpers.js';
+
+const pluginHome = join(root, 'kustomize', 'plugin');
+const shim = join(pluginHome, 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile');
+
+interface Run { code: number; stdout: string; stderr: string }
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: unknown };
+
+/** `kubectl kustomize --enable-alpha-plugins DIR`, run from an unrelated directory. */
+function kustomize(dir: string, home = pluginHome): Run {
+  const r = spawnSync('kubectl', ['kustomize', '--enable-alpha-plugins', dir], {
+    cwd: '/', encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: home },
+  });
+  if (r.error) throw new Error(`kubectl could not be run (${r.error.message}); these tests need kubectl with kustomize v5 on PATH`);
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function docs(text: string): Obj[] {
+  return parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
+}
+
+/** Runs the KRM function on a ResourceList in `cwd`, through the plugin shim, as kustomize execs it. */
+function krm(list: unknown, cwd: string): Run {
+  const r = spawnSync(process.execPath, [shim], { cwd, input: typeof list === 'string' ? list : stringify(list), encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A profile decoded as kustomize hands it to a generator function (kyaml adds these annotations). */
+function asFunctionConfig(file: string, path: string): Obj {
+  const p = parse(readFileSync(file, 'utf8')) as Obj;
+  p.metadata.annotations = { ...(p.metadata.annotations ?? {}), 'config.kubernetes.io/local-config': 'true', 'internal.config.kubernetes.io/path': path, 'internal.config.kubernetes.io/index': '0' };
+  return p;
+}
+
+test('kubectl with kustomize is installed (these tests fail without it)', () => {
+  const r = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  assert.ok(!r.error, `kubectl is missing: ${r.error?.message}`);
+  assert.match(r.stdout, /Kustomize Version: v5/);
+});
+
+test('the plugin shim is executable in the checkout', () => {
+  assert.ok((statSync(shim).mode & 0o111) !== 0, `${shim} must be executable (kustomize runs it directly)`);
+});
+
+test('(a) kubectl kustomize: bare metal with an explicit environment renders Cilium L2', () => {
+  const r = kustomize(join(examples, 'kustomize', 'bare-metal'));
+  assert.is(r.code, 0, r.stderr);
+  const objs = docs(r.stdout);
+  const pool = objs.find((o) => o.kind === 'CiliumLoadBalancerIPPool');
+  assert.ok(pool, `no CiliumLoadBalancerIPPool in:\n${r.stdout.slice(0, 2000)}`);
+  assert.equal(pool!.spec.blocks.map((b: { cidr?: string }) => b.cidr), ['172.21.48.240/28']);
+  assert.ok(objs.some((o) => o.kind === 'CiliumL2AnnouncementPolicy'), 'an L2 announcement policy');
+  // target flux (the profile's annotation): the chart is a HelmRelease with L2 announcements on.
+  const release = objs.find((o) => o.kind === 'HelmRelease' && JSON.stringify(o.spec).includes('"cilium"'));
+  assert.ok(release, 'the Cilium HelmRelease');
+  assert.is(release!.spec.values.l2announcements.enabled, true);
+  assert.ok(!objs.some((o) => o.kind === 'NetworkProfile'), 'the profile itself is not in the output');
+});
+
+test('(b) kubectl kustomize: a cloud profile detected through factsFrom gets the CCM, no L2', () => {
+  const dir = tempDir();
+  try {
+    cpSync(join(examples, 'kustomize', 'cloud-facts'), dir.path, { recursive: true });
+    const r = kustomize(dir.path);
+    assert.is(r.code, 0, r.stderr);
+    const objs = docs(r.stdout);
+    assert.ok(objs.some((o) => /cloud-controller-manager/.test(o.metadata.name) && (o.kind === 'DaemonSet' || o.kind === 'Deployment' || o.kind === 'HelmRelease')), `the Alibaba CCM is rendered:\n${objs.map((o) => `${o.kind}/${o.metadata.name}`).join('\n')}`);
+    assert.not.ok(objs.some((o) => o.kind === 'CiliumL2AnnouncementPolicy' || o.kind === 'CiliumLoadBalancerIPPool'), 'no L2 policy and no pool on the cloud');
+    assert.not.ok(objs.some((o) => o.kind === 'Secret'), 'no Secret is generated');
+  } finally { dir.cleanup(); }
+});
+
+test('(b) factsFrom is read relative to the kustomization, and may not leave it through a symlink', () => {
+  const dir = tempDir();
+  try {
+    const app = join(dir.path, 'app');
+    mkdirSync(app);
+    cpSync(join(examples, 'kustomize', 'cloud-facts', 'kustomization.yaml'), join(app, 'kustomization.yaml'));
+    cpSync(join(examples, 'kustomize', 'cloud-facts', 'networkprofile.yaml'), join(app, 'networkprofile.yaml'));
+    cpSync(join(examples, 'kustomize', 'cloud-facts', 'nodes.yaml'), join(dir.path, 'outside-nodes.yaml'));
+    symlinkSync(join(dir.path, 'outside-nodes.yaml'), join(app, 'nodes.yaml'));
+    const r = kustomize(app);
+    assert.is.not(r.code, 0);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /factsFrom/);
+    assert.match(r.stderr, /outside the profile's directory/);
+  } finally { dir.cleanup(); }
+});
+
+test('(b) a missing factsFrom file says how to make it; no facts and environment auto is environment-unknown', () => {
+  const dir = tempDir();
+  try {
+    cpSync(join(examples, 'kustomize', 'cloud-facts', 'kustomization.yaml'), join(dir.path, 'kustomization.yaml'));
+    cpSync(join(examples, 'kustomize', 'cloud-facts', 'networkprofile.yaml'), join(dir.path, 'networkprofile.yaml'));
+    let r = kustomize(dir.path);
+    assert.is.not(r.code, 0);
+    assert.match(r.stderr, /kubectl get nodes -o yaml > nodes\.yaml/);
+    const profile = readFileSync(join(dir.path, 'networkprofile.yaml'), 'utf8').replace('factsFrom: nodes.yaml', 'type: auto');
+    writeFileSync(join(dir.path, 'networkprofile.yaml'), profile);
+    r = kustomize(dir.path);
+    assert.is.not(r.code, 0);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /environment-unknown/);
+    assert.match(r.stderr, /factsFrom/);
+  } finally { dir.cleanup(); }
+});
+
+test('(c) kubectl kustomize: L2 asked for on Alibaba Cloud fails the build naming l2-on-cloud', () => {
+  const dir = tempDir();
+  try {
+    cpSync(join(examples, 'rejected', 'alibaba-l2.yaml'), join(dir.path, 'alibaba-l2.yaml'));
+    cpSync(join(examples, 'rejected', 'alibaba-nodes.yaml'), join(dir.path, 'alibaba-nodes.yaml'));
+    writeFileSync(join(dir.path, 'kustomization.yaml'), 'generators: [alibaba-l2.yaml]\n');
+    const r = kustomize(dir.path);
+    assert.is.not(r.code, 0);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /l2-on-cloud/);
+    assert.match(r.stderr, /spec\.loadBalancer\.mode/);
+    assert.match(r.stderr, /alibaba-l2/);
+  } finally { dir.cleanup(); }
+});
+
+test('KRM: a ResourceList in, the rendered items plus the input items and results out', () => {
+  const dir = join(examples, 'kustomize', 'bare-metal');
+  const fc = asFunctionConfig(join(dir, 'networkprofile.yaml'), 'networkprofile.yaml');
+  const input = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc], functionConfig: fc };
+  const r = krm(input, dir);
+  assert.is(r.code, 0, r.stderr);
+  const out = parse(r.stdout);
+  assert.is(out.apiVersion, 'config.kubernetes.io/v1');
+  assert.is(out.kind, 'ResourceList');
+  assert.ok(out.items.length > 1, 'rendered items');
+  assert.equal(out.items[out.items.length - 1], fc, 'the input item comes back unchanged, last');
+  assert.ok(out.items.some((o: Obj) => o.kind === 'CiliumLoadBalancerIPPool'));
+  assert.equal(out.results.filter((x: { severity: string }) => x.severity === 'error'), []);
+  const info = out.results.find((x: { severity: string }) => x.severity === 'info');
+  assert.match(info.message, new RegExp(`rendered ${out.items.length - 1} objects for target flux`));
+  // Deterministic: the same input gives the same bytes.
+  assert.is(krm(input, dir).stdout, r.stdout);
+});
+
+test('KRM: an error finding is a result with rule, field, resourceRef and file, exit 1, nothing rendered', () => {
+  const dir = tempDir();
+  try {
+    cpSync(join(examples, 'rejected', 'alibaba-nodes.yaml'), join(dir.path, 'alibaba-nodes.yaml'));
+    const fc = asFunctionConfig(join(examples, 'rejected', 'alibaba-l2.yaml'), 'profiles/alibaba-l2.yaml');
+    const input = { apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' } }], functionConfig: fc };
+    const r = krm(input, dir.path);
+    assert.is(r.code, 1, r.stderr);
+    const out = parse(r.stdout);
+    assert.equal(out.items, input.items, 'only the input items: nothing half-emitted');
+    const err = out.results.find((x: any) => x.tags?.rule === 'l2-on-cloud');
+    assert.ok(err, JSON.stringify(out.results));
+    assert.is(err.severity, 'error');
+    assert.equal(err.field, { path: 'spec.loadBalancer.mode' });
+    assert.equal(err.resourceRef, { apiVersion: 'netprofile.io/v1alpha1', kind: 'NetworkProfile', name: 'alibaba-l2' });
+    assert.equal(err.file, { path: 'profiles/alibaba-l2.yaml', index: 0 });
+    assert.match(err.message, /ARP/);
+    assert.match(r.stderr, /l2-on-cloud/);
+  } finally { dir.cleanup(); }
+});
+
+test('KRM: warnings are results too, and do not stop the render', () => {
+  const profile = join(examples, 'baremetal-metallb-l2', 'networkprofile.yaml');
+  const fc = asFunctionConfig(profile, 'networkprofile.yaml');
+  const r = krm({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc], functionConfig: fc }, join(examples, 'baremetal-metallb-l2'));
+  assert.is(r.code, 0, r.stderr);
+  const out = parse(r.stdout);
+  const warn = out.results.find((x: any) => x.tags?.rule === 'metallb-strict-arp');
+  assert.ok(warn, JSON.stringify(out.results));
+  assert.is(warn.severity, 'warning');
+  assert.ok(out.items.some((o: Obj) => o.kind === 'IPAddressPool'));
+});
+
+test('KRM: a schema error is an invalid-field result at its path', () => {
+  const fc = asFunctionConfig(join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml'), 'networkprofile.yaml');
+  (fc.spec.loadBalancer.pools[0] as { addresses: string[] }).addresses = ['10.0.0.300/24'];
+  const r = krm({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc], functionConfig: fc }, examples);
+  assert.is(r.code, 1);
+  const out = parse(r.stdout);
+  const err = out.results.find((x: any) => x.tags?.rule === 'invalid-field');
+  assert.ok(err, r.stdout);
+  assert.is(err.field.path, 'spec.loadBalancer.pools[0].addresses[0]');
+  assert.equal(out.items, [fc]);
+});
+
+test('KRM: v1alpha1 in, v1alpha1 out; functionConfig of another kind is an error result', () => {
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } };
+  const r = krm({ apiVersion: 'config.kubernetes.io/v1alpha1', kind: 'ResourceList', items: [], functionConfig: cm }, examples);
+  assert.is(r.code, 1);
+  const out = parse(r.stdout);
+  assert.is(out.apiVersion, 'config.kubernetes.io/v1alpha1');
+  assert.is(out.results.length, 1);
+  assert.is(out.results[0].severity, 'error');
+  assert.match(out.results[0].message, /functionConfig must be a NetworkProfile/);
+  assert.equal(out.results[0].resourceRef, { apiVersion: 'v1', kind: 'ConfigMap', name: 'x' });
+});
+
+test('KRM: input that is not a ResourceList is a usage error (exit 2), nothing on stdout', () => {
+  for (const input of ['kind: NetworkProfile\napiVersion: netprofile.io/v1alpha1\n', 'not: [valid', '', 'apiVersion: v9\nkind: ResourceList\n']) {
+    const r = krm(input, examples);
+    assert.is(r.code, 2, `${JSON.stringify(input)}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /<stdin>/);
+  }
+});
+
+test('KRM: factsFrom leaving the working directory through a symlink is an error result naming the field', () => {
+  const dir = tempDir();
+  try {
+    const app = join(dir.path, 'app');
+    mkdirSync(app);
+    cpSync(join(examples, 'rejected', 'alibaba-nodes.yaml'), join(dir.path, 'nodes.yaml'));
+    symlinkSync(join(dir.path, 'nodes.yaml'), join(app, 'alibaba-nodes.yaml'));
+    const fc = asFunctionConfig(join(examples, 'rejected', 'alibaba-l2.yaml'), 'alibaba-l2.yaml');
+    const r = krm({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc], functionConfig: fc }, app);
+    assert.is(r.code, 2);
+    const out = parse(r.stdout);
+    assert.is(out.results[0].field.path, 'spec.environment.factsFrom');
+    assert.match(out.results[0].message, /outside the profile's directory/);
+    assert.equal(out.items, [fc]);
+  } finally { dir.cleanup(); }
+});
+
+test('netprofile fn: --help, and the KRM mode through the netprofile command', () => {
+  const help = cli(['fn', '--help']);
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /ResourceList/);
+  const dir = join(examples, 'kustomize', 'bare-metal');
+  const fc = asFunctionConfig(join(dir, 'networkprofile.yaml'), 'networkprofile.yaml');
+  const input = stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc], functionConfig: fc });
+  const r = cli(['fn'], { input, cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, krm(input, dir).stdout, 'the command and the shim answer the same bytes');
+  assert.is(cli(['fn', 'a', 'b']).code, 2);
+});
+
+test('netprofile plugin install: a working plugin home for kubectl, idempotent, never over a foreign file', () => {
+  const dir = tempDir();
+  try {
+    const home = join(dir.path, 'plugins');
+    let r = cli(['plugin', 'install', '--home', home]);
+    assert.is(r.code, 0, r.stderr);
+    const installed = join(home, 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile');
+    assert.ok(existsSync(installed));
+    assert.ok((statSync(installed).mode & 0o111) !== 0, 'executable');
+    assert.match(r.stdout, /installed: /);
+    r = cli(['plugin', 'install', '--home', home]);
+    assert.is(r.code, 0);
+    assert.match(r.stdout, /already installed/);
+    // The installed shim lives outside any package.json: it must run as CommonJS too.
+    const build = kustomize(join(examples, 'kustomize', 'bare-metal'), home);
+    assert.is(build.code, 0, build.stderr);
+    assert.ok(docs(build.stdout).some((o) => o.kind === 'CiliumL2AnnouncementPolicy'));
+    writeFileSync(installed, '#!/bin/sh\necho mine\n');
+    r = cli(['plugin', 'install', '--home', home]);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /not written by netprofile/);
+    assert.is(readFileSync(installed, 'utf8'), '#!/bin/sh\necho mine\n');
+    r = cli(['plugin', 'install', '--home', home, '--force']);
+    assert.is(r.code, 0, r.stderr);
+  } finally { dir.cleanup(); }
+});
+
+test('netprofile plugin install: the default home follows kustomize (KUSTOMIZE_PLUGIN_HOME, XDG_CONFIG_HOME)', () => {
+  const dir = tempDir();
+  try {
+    let r = cli(['plugin', 'install'], { env: { KUSTOMIZE_PLUGIN_HOME: join(dir.path, 'k'), XDG_CONFIG_HOME: join(dir.path, 'x') } });
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir.path, 'k', 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile')));
+    r = cli(['plugin', 'install'], { env: { KUSTOMIZE_PLUGIN_HOME: '', XDG_CONFIG_HOME: join(dir.path, 'x') } });
+    assert.is(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir.path, 'x', 'kustomize', 'plugin', 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile')));
+    assert.is(cli(['plugin', 'bogus']).code, 2);
+  } finally { dir.cleanup(); }
+});
+
+test.run();
