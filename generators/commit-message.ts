@@ -87,6 +87,7 @@ export function compileCommitMessage(template: string): (ctx: CommitMessageConte
   const hb = environment();
   let compiled: HandlebarsTemplateDelegate;
   try {
+    hb.parse(template); // compile() is lazy: surface syntax errors here, as syntax errors
     compiled = hb.compile(template, { strict: true, noEscape: true, knownHelpersOnly: true, knownHelpers: { log: false } });
   } catch (e) {
     throw new CommitMessageError(`the commit message template does not parse: ${firstLine(e)}`);
@@ -134,7 +135,10 @@ function toTemplateData(ctx: CommitMessageContext): Record<string, unknown> {
     enumerable: false,
     value: () => `${ctx.changes.added.length} added, ${ctx.changes.changed.length} changed, ${ctx.changes.removed.length} removed`,
   });
-  return Object.assign(Object.create(null) as Record<string, unknown>, {
+  const root = Object.create(null) as Record<string, unknown>;
+  // Strict mode's "not defined in <context>" message needs the context to print.
+  Object.defineProperty(root, 'toString', { enumerable: false, value: () => 'the commit message variables' });
+  return Object.assign(root, {
     cluster: ctx.cluster,
     profile: ctx.profile,
     summary: ctx.summary,

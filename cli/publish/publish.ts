@@ -178,7 +178,9 @@ async function openSession(options: PublishOptions) {
       commit: async (c: Computed, message: string) => {
         const msgFile = join(work, 'message');
         writeFileSync(msgFile, message);
-        const args = ['commit-tree', c.tree, ...(c.base ? ['-p', c.base] : []), '-F', msgFile];
+        // commit-tree does not read commit.gpgSign itself: honour the user's configuration.
+        const sign = (await git.raw(['config', '--type=bool', '--get', 'commit.gpgSign']).catch(() => '')).trim() === 'true';
+        const args = ['commit-tree', ...(sign ? ['-S'] : []), c.tree, ...(c.base ? ['-p', c.base] : []), '-F', msgFile];
         return (await git.raw(args, { env: authorEnv })).trim();
       },
       push: (sha: string, base: string | null) => push(git, remote, sha, base, branch, clone, genv),
