@@ -29,6 +29,9 @@ if (!existsSync(join(root, 'dist', 'kustomize', 'netprofile-fn.mjs'))) {
 const variants = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: 'netprofile fn (KRM, via bin/netprofile)', args: [bin, 'fn'], input: resourceList },
+  // What bin/netprofile does once it hands fn/plugin to the bundle (the fast path proposed in
+  // docs/readme/kustomize.md): the same runCommand, loaded from the one file.
+  { name: 'netprofile fn via runCommand of the bundle', args: ['--input-type=module', '-e', `const { runCommand } = await import(${JSON.stringify(new URL('../dist/kustomize/netprofile-fn.mjs', import.meta.url).href)}); process.exitCode = await runCommand('fn', []);`], input: resourceList },
   { name: 'plugin shim, KRM function (bundle)', args: [shim], input: resourceList },
   { name: 'plugin shim, legacy exec plugin (bundle)', args: [shim, profileFile] },
   { name: 'netprofile plugin argocd-generate', args: [bin, 'plugin', 'argocd-generate'], env: { ARGOCD_ENV_NETPROFILE_TARGET: 'flux' } },

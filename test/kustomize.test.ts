@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { cli, examples, root, tempDir } from './helpers.js';
 
@@ -45,6 +46,40 @@ test('kubectl with kustomize is installed (these tests fail without it)', () => 
   const r = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
   assert.ok(!r.error, `kubectl is missing: ${r.error?.message}`);
   assert.match(r.stdout, /Kustomize Version: v5/);
+});
+
+test('scripts/bundle-plugin.mjs builds the one-file plugin without client-node, simple-git or handlebars', () => {
+  // The shim prefers this bundle; build it here so the tests below run what users run.
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-plugin.mjs')], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const text = readFileSync(join(root, 'dist', 'kustomize', 'netprofile-fn.mjs'), 'utf8');
+  assert.not.match(text, /@kubernetes\/client-node|simple-git|prom-client/);
+  assert.not.match(text, /Handlebars/);
+});
+
+test('the bundle renders every target (the README stub is never reached on the plugin path)', () => {
+  const file = join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml');
+  for (const target of ['flux', 'argocd', 'plain']) {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'p.yaml'), readFileSync(file, 'utf8').replace('netprofile.io/target: flux', `netprofile.io/target: ${target}`));
+      const r = spawnSync(process.execPath, [shim, join(dir.path, 'p.yaml')], { cwd: dir.path, encoding: 'utf8' });
+      assert.is(r.status, 0, `${target}: ${r.stderr}`);
+      assert.ok(docs(r.stdout).some((o) => o.kind === 'CiliumLoadBalancerIPPool'), target);
+    } finally { dir.cleanup(); }
+  }
+});
+
+test('the bundle finds the chart values schemas: an unknown Cilium value is reported', () => {
+  const dir = tempDir();
+  try {
+    const text = readFileSync(join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml'), 'utf8')
+      .replace('cilium: {version: "1.18.3"}', 'cilium: {version: "1.18.3", values: {externalIPs: {enabled: true}}}');
+    writeFileSync(join(dir.path, 'p.yaml'), text);
+    const r = spawnSync(process.execPath, [shim, join(dir.path, 'p.yaml')], { cwd: dir.path, encoding: 'utf8' });
+    assert.match(r.stderr, /externalIPs/);
+    assert.not.match(r.stderr, /ENOENT|internal error/);
+  } finally { dir.cleanup(); }
 });
 
 test('the plugin shim is executable in the checkout', () => {
@@ -268,6 +303,25 @@ test('netprofile plugin install: a working plugin home for kubectl, idempotent, 
     assert.is(readFileSync(installed, 'utf8'), '#!/bin/sh\necho mine\n');
     r = cli(['plugin', 'install', '--home', home, '--force']);
     assert.is(r.code, 0, r.stderr);
+  } finally { dir.cleanup(); }
+});
+
+test('an installed shim falls back to dist/ when the bundle is missing', async () => {
+  const { shimText } = await import('../kustomize/install.js');
+  const dir = tempDir();
+  try {
+    // A stand-in installation whose dist/ has no bundle: its fn.js re-exports the real one.
+    mkdirSync(join(dir.path, 'inst', 'dist', 'kustomize'), { recursive: true });
+    writeFileSync(join(dir.path, 'inst', 'dist', 'kustomize', 'fn.js'), `export * from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'kustomize', 'fn.js')).href)};\n`);
+    writeFileSync(join(dir.path, 'NetworkProfile'), shimText(join(dir.path, 'inst')), { mode: 0o755 });
+    const r = spawnSync(process.execPath, [join(dir.path, 'NetworkProfile'), join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml')], { cwd: dir.path, encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.ok(docs(r.stdout).some((o) => o.kind === 'CiliumL2AnnouncementPolicy'));
+    // No installation at all: a clear message and exit 2, not a stack trace.
+    writeFileSync(join(dir.path, 'Broken'), shimText(join(dir.path, 'nowhere')), { mode: 0o755 });
+    const b = spawnSync(process.execPath, [join(dir.path, 'Broken'), 'x'], { encoding: 'utf8' });
+    assert.is(b.status, 2);
+    assert.match(b.stderr, /cannot start netprofile from .*nowhere.*netprofile plugin install/);
   } finally { dir.cleanup(); }
 });
 
