@@ -13,7 +13,7 @@ const COMMANDS: Record<string, Command> = {
   publish: { summary: 'render and commit the trees to a Git repository, push when remote', load: () => import('./commands/publish.js') },
   diff: { summary: 'show what publish would change, as a unified diff', load: () => import('./commands/diff.js') },
   fn: { summary: 'KRM function: ResourceList on stdin, ResourceList on stdout', load: () => import('../kustomize/fn.js') },
-  plugin: { summary: 'install the legacy kustomize exec plugin (plugin install [--home DIR])', load: () => import('../kustomize/install.js') },
+  plugin: { summary: 'kustomize exec plugin (plugin install [--home DIR]); Argo CD plugin (plugin argocd-generate / argocd-discover)', load: () => import('../kustomize/install.js') },
   operator: { summary: 'run the in-cluster controller', load: () => import('../operator/main.js') },
   demo: { summary: 'the embedded default job run by `npm start`', load: () => import('./commands/demo.js') },
 };

@@ -312,7 +312,7 @@ function resolveEnvironment(profile: NetworkProfile, facts: Detection | undefine
     if (facts?.problem) {
       find('environment-unknown', 'error', 'spec.environment.type', `Cannot detect the environment: ${facts.problem}; set spec.environment.type (and provider) explicitly.`);
     } else {
-      find('environment-unknown', 'error', 'spec.environment.type', 'environment is auto but there are no facts to detect from; set spec.environment.type (and provider), or point at a Node list (spec.environment.factsFrom or --nodes, e.g. from `kubectl get nodes -o yaml > nodes.yaml`).');
+      find('environment-unknown', 'error', 'spec.environment.type', 'environment is auto but there are no facts to detect from; set spec.environment.type (and provider), or point at a Node list: spec.environment.factsFrom (relative to the profile; from `kubectl get nodes -o yaml > nodes.yaml`), or --nodes on the command line.');
     }
     return { type: null, provider: null, managed: null, region: e.region ?? null, class: null, source: 'none', evidence };
   }
