@@ -93,26 +93,34 @@ const SCHEMES = new Set(['file', 'ssh', 'git+ssh', 'ssh+git', 'https', 'http', '
 export async function publishTrees(options: PublishOptions): Promise<PublishResult> {
   const session = await openSession(options);
   try {
-    const max = Math.max(1, options.maxAttempts ?? 6);
-    for (let attempt = 1; ; attempt++) {
-      const computed = await session.compute();
-      if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
-      if (!computed.changed) return { changed: false, sha: computed.base, files: computed.files, attempts: attempt, branch: session.branch };
-      const message = session.message(computed.files);
-      if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: session.branch };
-      const sha = await session.commit(computed, message);
-      const pushed = await session.push(sha, computed.base);
-      if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: session.branch };
-      if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${session.branch} kept moving while publishing; gave up after ${attempt} attempts (${pushed}). Run publish again.`);
-      // Jittered, growing back-off so racing publishers spread out instead of colliding again.
-      const delay = Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      options.log?.(`attempt ${attempt}: ${pushed}; fetching the new head and retrying in ${Math.round(delay)} ms`);
-      await new Promise((r) => setTimeout(r, delay));
-    }
+    return await publishLoop(options, session);
+  } catch (e) {
+    throw translate(e, session.repoLabel);
   } finally {
     session.close();
   }
 }
+
+async function publishLoop(options: PublishOptions, session: Session): Promise<PublishResult> {
+  const max = Math.max(1, options.maxAttempts ?? 6);
+  for (let attempt = 1; ; attempt++) {
+    const computed = await session.compute();
+    if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
+    if (!computed.changed) return { changed: false, sha: computed.base, files: computed.files, attempts: attempt, branch: session.branch };
+    const message = session.message(computed.files);
+    if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: session.branch };
+    const sha = await session.commit(computed, message);
+    const pushed = await session.push(sha, computed.base);
+    if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: session.branch };
+    if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${session.branch} kept moving while publishing; gave up after ${attempt} attempts (${pushed}). Run publish again.`);
+    // Jittered, growing back-off so racing publishers spread out instead of colliding again.
+    const delay = Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random());
+    options.log?.(`attempt ${attempt}: ${pushed}; fetching the new head and retrying in ${Math.round(delay)} ms`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+type Session = Awaited<ReturnType<typeof openSession>>;
 
 export async function diffTrees(options: Omit<PublishOptions, 'dryRun' | 'message' | 'author' | 'maxAttempts'>): Promise<DiffResult> {
   const session = await openSession({ ...options, dryRun: true });
@@ -120,6 +128,8 @@ export async function diffTrees(options: Omit<PublishOptions, 'dryRun' | 'messag
     const computed = await session.compute();
     const diff = computed.changed ? await session.diff(computed) : '';
     return { changed: computed.changed, diff, files: computed.files, conflicts: computed.conflicts, branch: session.branch };
+  } catch (e) {
+    throw translate(e, session.repoLabel);
   } finally {
     session.close();
   }
