@@ -184,7 +184,9 @@ async function openSession(options: PublishOptions) {
       branch, repoLabel,
       message: (files: CommitChanges) => renderMessage(messageContext(trees, files, paths)),
       compute: () => compute(git, trees, paths, branch, objectFormat, clone, repoLabel),
-      diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths]),
+      diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,
+        // The manifest changes whenever a file does; the files themselves are the diff to read.
+        ...paths.map((p) => `:(exclude,literal)${p}/${MANIFEST}`)]),
       commit: async (c: Computed, message: string) => {
         const msgFile = join(work, 'message');
         writeFileSync(msgFile, message);
