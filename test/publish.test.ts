@@ -374,4 +374,24 @@ cmd('commits are signed when the git configuration asks for it (ssh signing key)
   assert.not.match(git(['cat-file', 'commit', 'main'], { cwd: plain, env: cenv }), /gpgsig/);
 });
 
+cmd('demo (npm start): one commit of the clean examples, the log and paths, a refused example; then nothing changed', () => {
+  const repo = join(cdir.path, 'demo-gitops');
+  const first = run(['demo', '--repo', repo]);
+  assert.is(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Created the Git repository/);
+  assert.match(first.stdout, /Published \d+ profiles in one commit [0-9a-f]{12}/);
+  assert.match(first.stdout, /\$ git -C .*demo-gitops log --stat main\n/);
+  assert.match(first.stdout, /clusters\/office\/network\/kustomization\.yaml +\| +\d+ \+/);
+  assert.match(first.stdout, /refused {2}spec\.loadBalancer\.mode: .*ARP.*\[l2-on-cloud\]/);
+  const body = git(['log', '-1', '--format=%B', 'main'], { cwd: repo, env: cenv });
+  assert.match(body, /NetworkProfile alibaba-ccm, /);
+  assert.not.match(body, /\balibaba-l2\b/, 'the rejected example was published');
+  assert.is(Number(git(['rev-list', '--count', 'main'], { cwd: repo, env: cenv }).trim()), 1);
+  assert.ok(existsSync(join(repo, 'clusters/dc1/network/kustomization.yaml')), 'the working tree holds the trees');
+  const second = run(['demo', '--repo', repo]);
+  assert.is(second.code, 0, second.stderr);
+  assert.match(second.stdout, /Nothing changed: branch main of .* no commit made/);
+  assert.is(Number(git(['rev-list', '--count', 'main'], { cwd: repo, env: cenv }).trim()), 1);
+});
+
 cmd.run();
