@@ -54,7 +54,7 @@ export class Informer {
   private resyncLoop: Promise<void> | null = null;
   private syncWaiters: (() => void)[] = [];
   /** Counters the tests and metrics read. */
-  readonly stats = { lists: 0, watches: 0, relistsOnGone: 0, errors: 0 };
+  readonly stats = { lists: 0, watches: 0, relistsOnGone: 0, errors: 0, resyncs: 0 };
 
   constructor(private readonly lw: ListWatch, private readonly handlers: InformerHandlers, private readonly o: InformerOptions) {}
 
@@ -83,7 +83,7 @@ export class Informer {
     while (!this.stopped) {
       await this.o.clock.sleep(this.o.resyncMs, this.abort.signal);
       if (this.stopped) return;
-      if (this.synced) this.handlers.onResync?.(this.list());
+      if (this.synced) { this.stats.resyncs++; this.handlers.onResync?.(this.list()); }
     }
   }
 
@@ -136,6 +136,8 @@ export class Informer {
         resolve(r);
       };
       this.stats.watches++;
+      // Stopping must not wait for the server to notice the aborted stream.
+      this.abort.signal.addEventListener('abort', () => finish({ gone: false, resourceVersion: rv }), { once: true });
       this.lw.watch(from, (e) => {
         if (finished || this.stopped) return;
         if (e.type === 'ERROR') {

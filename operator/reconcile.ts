@@ -17,7 +17,7 @@ import { KubeError, metaTime, type KubeApi } from './kube.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { credentialsFromSecret, CredentialsError, type Publisher } from './publisher.js';
-import { conditionOf, environmentStatus, findingsStatus, mergeConditions, planSummary, sameJSON, type DesiredCondition, type ProfileStatus } from './status.js';
+import { conditionOf, environmentStatus, findingsStatus, mergeConditions, mergePatchFor, planSummary, sameJSON, type DesiredCondition, type ProfileStatus } from './status.js';
 
 export type ReconcileResult = 'published' | 'unchanged' | 'rejected' | 'error' | 'deleted' | 'skipped';
 
@@ -173,11 +173,10 @@ export class Reconciler {
       findings: findingsStatus(findings),
       ...(lastCommit ? { lastCommit } : {}),
     };
-    const comparable = { observedGeneration: current.observedGeneration, conditions: current.conditions, environment: current.environment, plan: current.plan, findings: current.findings, ...(current.lastCommit ? { lastCommit: current.lastCommit } : {}) };
-    if (!sameJSON(comparable, desired)) {
+    if (!sameJSON(current, desired)) {
       if (!this.d.canPublish()) { log.info('not the leader: not writing status'); return 'skipped'; }
       try {
-        await this.d.api.patchProfileStatus(namespace, name, desired as Record<string, unknown>);
+        await this.d.api.patchProfileStatus(namespace, name, mergePatchFor(current, desired) as Record<string, unknown>);
         // The cache sees our write only when its watch event arrives; until then, a reconcile of
         // the same object must not write the same status again.
         obj.status = desired;

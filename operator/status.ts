@@ -78,3 +78,20 @@ export function sameJSON(a: unknown, b: unknown): boolean {
 export function conditionOf(status: ProfileStatus | undefined, type: ConditionType): Condition | undefined {
   return status?.conditions?.find((c) => c.type === type);
 }
+
+/**
+ * The JSON merge patch (RFC 7386) that turns `current` into `desired`: desired's values, plus null
+ * for every key current has and desired lacks (a merge patch otherwise keeps stale keys, and the
+ * status would never converge).
+ */
+export function mergePatchFor(current: unknown, desired: unknown): unknown {
+  if (!isPlainObject(desired) || !isPlainObject(current)) return desired;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(desired)) if (v !== undefined) out[k] = mergePatchFor(current[k], v);
+  for (const k of Object.keys(current)) if (!(k in out)) out[k] = null;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

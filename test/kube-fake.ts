@@ -1,0 +1,321 @@
+// A strict fake kube-apiserver for the operator tests. Every request the real
+// @kubernetes/client-node sends is checked (method, exact path, the query keys allowed for that
+// call, Content-Type, the body's shape) and answered the way kube-apiserver answers: objects with
+// resourceVersions, real Status objects for errors, watch streams of newline-delimited JSON
+// events (ERROR with a 410 Status when the resourceVersion is too old). Anything else is recorded
+// in `unexpected`, and each test asserts that list is empty. Served through nock (in-process
+// tests) or a real HTTP server (the child-process test).
+import nock from 'nock';
+import { PassThrough } from 'node:stream';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded { method: string; path: string; query: Record<string, string>; contentType: string | null; body: any }
+interface Reply { status: number; body?: unknown; stream?: PassThrough }
+interface Fault { method: string; path: RegExp; code: number; times: number; reason: string }
+type Kind = 'networkprofiles' | 'nodes';
+
+const GROUP_PATH = '/apis/netprofile.io/v1alpha1';
+const MICROTIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+export function status(code: number, reason: string, message: string, details: Record<string, unknown> = {}): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+}
+
+export class FakeKube {
+  readonly host = 'http://kube.test';
+  readonly requests: Recorded[] = [];
+  readonly unexpected: string[] = [];
+  readonly profiles = new Map<string, any>();
+  readonly nodes = new Map<string, any>();
+  readonly leases = new Map<string, any>();
+  readonly secrets = new Map<string, any>();
+  readonly events: any[] = [];
+  private rv = 100;
+  /** Watches from a resourceVersion below this get 410 Gone (etcd compaction). */
+  compactedBelow = 0;
+  private readonly history: { rv: number; kind: Kind; type: string; object: any }[] = [];
+  private readonly watchers = new Set<{ kind: Kind; ns: string | null; stream: PassThrough }>();
+  private readonly faults: Fault[] = [];
+  private server: Server | null = null;
+
+  // ---- state -------------------------------------------------------------------------------
+
+  private nextRv(): string { return String(++this.rv); }
+
+  addNode(node: any): void { this.put('nodes', node.metadata.name, { apiVersion: 'v1', kind: 'Node', ...node }); }
+  removeNode(name: string): void { this.remove('nodes', name); }
+
+  addProfile(profile: any): any {
+    const ns = profile.metadata.namespace ?? 'netprofile-system';
+    const key = `${ns}/${profile.metadata.name}`;
+    const old = this.profiles.get(key);
+    const changedSpec = !old || JSON.stringify(old.spec) !== JSON.stringify(profile.spec);
+    const obj = structuredClone({
+      ...profile,
+      metadata: { ...profile.metadata, namespace: ns, uid: old?.metadata.uid ?? `uid-${profile.metadata.name}`, generation: (old?.metadata.generation ?? 0) + (changedSpec ? 1 : 0), creationTimestamp: '2025-01-01T00:00:00Z' },
+      ...(old?.status ? { status: old.status } : {}),
+    });
+    this.put('networkprofiles', key, obj);
+    return obj;
+  }
+
+  addSecret(namespace: string, name: string, data: Record<string, string>): void {
+    this.secrets.set(`${namespace}/${name}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, resourceVersion: this.nextRv() }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+  }
+
+  private store(kind: Kind): Map<string, any> { return kind === 'nodes' ? this.nodes : this.profiles; }
+
+  private put(kind: Kind, key: string, obj: any): void {
+    const existed = this.store(kind).has(key);
+    obj.metadata.resourceVersion = this.nextRv();
+    this.store(kind).set(key, obj);
+    this.emit(kind, existed ? 'MODIFIED' : 'ADDED', obj);
+  }
+
+  private remove(kind: Kind, key: string): void {
+    const obj = this.store(kind).get(key);
+    if (!obj) return;
+    this.store(kind).delete(key);
+    obj.metadata.resourceVersion = this.nextRv();
+    this.emit(kind, 'DELETED', obj);
+  }
+
+  private emit(kind: Kind, type: string, object: any): void {
+    const rv = Number(object.metadata.resourceVersion);
+    this.history.push({ rv, kind, type, object: structuredClone(object) });
+    for (const w of this.watchers) {
+      if (w.kind === kind && (w.ns === null || w.ns === object.metadata.namespace)) w.stream.write(JSON.stringify({ type, object }) + '\n');
+    }
+  }
+
+  /** Ends every open watch of `kind` with an ERROR 410 event, and compacts history up to now. */
+  expireWatches(kind: Kind): void {
+    this.compactedBelow = this.rv + 1;
+    for (const w of [...this.watchers]) {
+      if (w.kind !== kind) continue;
+      w.stream.end(JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', 'too old resource version') }) + '\n');
+      this.watchers.delete(w);
+    }
+  }
+
+  /** Closes all open watches (the server's timeoutSeconds ran out). */
+  closeWatches(): void { for (const w of this.watchers) w.stream.end(); this.watchers.clear(); }
+
+  openWatches(kind: Kind): number { return [...this.watchers].filter((w) => w.kind === kind).length; }
+
+  /** The next `times` requests matching method and path get a Status with `code`. */
+  fail(method: string, path: RegExp, code: number, times = 1, reason = code === 500 ? 'InternalError' : code === 429 ? 'TooManyRequests' : code === 409 ? 'Conflict' : code === 404 ? 'NotFound' : 'BadRequest'): void {
+    this.faults.push({ method, path, code, times, reason });
+  }
+
+  /** Requests that change something (everything but GET), optionally without the Lease traffic. */
+  writes(options: { leases?: boolean } = {}): Recorded[] {
+    return this.requests.filter((r) => r.method !== 'GET' && (options.leases || !r.path.includes('/leases')));
+  }
+
+  statusPatches(): Recorded[] { return this.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/status')); }
+
+  // ---- serving -----------------------------------------------------------------------------
+
+  /** Routes every request to kube.test through `handle` (nock, in-process). */
+  mount(): void {
+    nock.disableNetConnect();
+    // Requests to any other host are refused by disableNetConnect and recorded here.
+    nock.emitter.on('no match', this.onNoMatch);
+    const self = this;
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      nock(this.host).persist().intercept(() => true, method).query(true).reply(function (uri, body) {
+        const headers = this.req.headers as Record<string, string | string[] | undefined>;
+        const ct = headers['content-type'];
+        const r = self.handle(method, uri, typeof ct === 'string' ? ct : Array.isArray(ct) ? ct[0] : null, typeof body === 'string' ? body : body == null ? '' : JSON.stringify(body));
+        const h = { 'content-type': 'application/json' };
+        if (r.stream) return [r.status, r.stream, h];
+        return [r.status, r.body === undefined ? '' : JSON.stringify(r.body), h];
+      });
+    }
+  }
+
+  private readonly onNoMatch = (req: any) => { this.unexpected.push(`no interceptor for ${req?.method ?? ''} ${req?.href ?? req?.path ?? String(req)}`); };
+
+  unmount(): void {
+    nock.emitter.removeListener('no match', this.onNoMatch);
+    this.closeWatches();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  }
+
+  /** Serves the fake on a real port (for a child process); returns the server URL. */
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const r = this.handle(req.method ?? 'GET', req.url ?? '/', (req.headers['content-type'] as string | undefined) ?? null, Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(r.status, { 'content-type': 'application/json' });
+        if (r.stream) { r.stream.pipe(res); res.on('close', () => r.stream!.end()); } else res.end(r.body === undefined ? '' : JSON.stringify(r.body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.closeWatches();
+    if (this.server) { this.server.closeAllConnections(); await new Promise<void>((r) => this.server!.close(() => r())); }
+  }
+
+  private bad(rec: Recorded, why: string): Reply {
+    this.unexpected.push(`${rec.method} ${rec.path}${Object.keys(rec.query).length ? `?${new URLSearchParams(rec.query)}` : ''}: ${why}`);
+    return { status: 400, body: status(400, 'BadRequest', `fake apiserver: ${why}`) };
+  }
+
+  handle(method: string, uri: string, contentType: string | null, rawBody: string): Reply {
+    const url = new URL(uri, 'http://kube.test');
+    const query = Object.fromEntries(url.searchParams);
+    let body: any = undefined;
+    if (rawBody) { try { body = JSON.parse(rawBody); } catch { body = rawBody; } }
+    const rec: Recorded = { method, path: url.pathname, query, contentType, body };
+    this.requests.push(rec);
+    const fault = this.faults.find((f) => f.method === method && f.path.test(url.pathname) && f.times > 0);
+    if (fault) {
+      fault.times--;
+      return { status: fault.code, body: status(fault.code, fault.reason, fault.code === 500 ? 'etcdserver: request timed out' : `injected ${fault.code}`) };
+    }
+    const p = url.pathname;
+    const onlyQuery = (allowed: string[]) => Object.keys(query).filter((k) => !allowed.includes(k));
+    let m: RegExpExecArray | null;
+
+    // List and watch: NetworkProfiles (all namespaces or one) and Nodes.
+    if (method === 'GET' && ((m = new RegExp(`^${GROUP_PATH}(?:/namespaces/([a-z0-9-]+))?/networkprofiles$`).exec(p)) || p === '/api/v1/nodes')) {
+      const kind: Kind = p === '/api/v1/nodes' ? 'nodes' : 'networkprofiles';
+      const ns = kind === 'nodes' ? null : m?.[1] ?? null;
+      if (query.watch === 'true') {
+        const extra = onlyQuery(['watch', 'resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']);
+        if (extra.length) return this.bad(rec, `unexpected watch query ${extra.join(', ')}`);
+        if (!/^\d+$/.test(query.resourceVersion ?? '')) return this.bad(rec, 'a watch must start from the resourceVersion of a list');
+        if (query.allowWatchBookmarks !== 'true') return this.bad(rec, 'watch without allowWatchBookmarks=true');
+        const stream = new PassThrough();
+        const from = Number(query.resourceVersion);
+        if (from < this.compactedBelow) {
+          stream.end(JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${this.compactedBelow})`) }) + '\n');
+          return { status: 200, stream };
+        }
+        for (const h of this.history) {
+          if (h.kind === kind && h.rv > from && (ns === null || h.object.metadata.namespace === ns)) stream.write(JSON.stringify({ type: h.type, object: h.object }) + '\n');
+        }
+        const w = { kind, ns, stream };
+        this.watchers.add(w);
+        stream.on('close', () => this.watchers.delete(w));
+        return { status: 200, stream };
+      }
+      const extra = onlyQuery([]);
+      if (extra.length) return this.bad(rec, `unexpected list query ${extra.join(', ')}`);
+      const items = [...this.store(kind).values()].filter((o) => ns === null || o.metadata.namespace === ns).map((o) => {
+        // A list's items carry no kind/apiVersion, as kube-apiserver sends them.
+        const { kind: _k, apiVersion: _a, ...rest } = structuredClone(o);
+        return rest;
+      });
+      return { status: 200, body: { apiVersion: kind === 'nodes' ? 'v1' : 'netprofile.io/v1alpha1', kind: kind === 'nodes' ? 'NodeList' : 'NetworkProfileList', metadata: { resourceVersion: String(this.rv) }, items } };
+    }
+
+    // Status subresource: a JSON merge patch, and only of status.
+    if ((m = new RegExp(`^${GROUP_PATH}/namespaces/([a-z0-9-]+)/networkprofiles/([a-z0-9.-]+)/status$`).exec(p))) {
+      if (method !== 'PATCH') return this.bad(rec, 'status is only patched');
+      if (contentType !== 'application/merge-patch+json') return this.bad(rec, `status patch with Content-Type ${contentType}; a merge patch body needs application/merge-patch+json`);
+      if (onlyQuery([]).length) return this.bad(rec, 'unexpected patch query');
+      if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).join() !== 'status') return this.bad(rec, 'a status merge patch must be {"status": {...}}');
+      const st = body.status;
+      if (typeof st.observedGeneration !== 'number' || !Array.isArray(st.conditions)) return this.bad(rec, 'status needs observedGeneration and conditions');
+      for (const c of st.conditions) {
+        if (!['Detected', 'Planned', 'Published', 'Ready'].includes(c.type) || !['True', 'False', 'Unknown'].includes(c.status) || !/^[A-Z][A-Za-z]*$/.test(c.reason) || typeof c.message !== 'string' || !TIME.test(c.lastTransitionTime)) {
+          return this.bad(rec, `condition is not a metav1.Condition: ${JSON.stringify(c)}`);
+        }
+      }
+      const key = `${m[1]}/${m[2]}`;
+      const obj = this.profiles.get(key);
+      if (!obj) return { status: 404, body: status(404, 'NotFound', `networkprofiles.netprofile.io "${m[2]}" not found`, { name: m[2], group: 'netprofile.io', kind: 'networkprofiles' }) };
+      const next = structuredClone(obj);
+      next.status = mergePatch(next.status ?? {}, st);
+      this.put('networkprofiles', key, next);
+      return { status: 200, body: next };
+    }
+
+    if ((m = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/secrets\/([a-z0-9.-]+)$/.exec(p)) && method === 'GET') {
+      const s = this.secrets.get(`${m[1]}/${m[2]}`);
+      return s ? { status: 200, body: s } : { status: 404, body: status(404, 'NotFound', `secrets "${m[2]}" not found`, { name: m[2], kind: 'secrets' }) };
+    }
+
+    if ((m = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([a-z0-9-]+)\/leases(?:\/([a-z0-9.-]+))?$/.exec(p))) {
+      const [, ns, name] = m;
+      if (method === 'GET' && name) {
+        const l = this.leases.get(`${ns}/${name}`);
+        return l ? { status: 200, body: l } : { status: 404, body: status(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`, { name, group: 'coordination.k8s.io', kind: 'leases' }) };
+      }
+      if (method === 'POST' || method === 'PUT') {
+        if (contentType !== 'application/json') return this.bad(rec, `Lease write with Content-Type ${contentType}`);
+        const leaseName = body?.metadata?.name;
+        if (body?.kind !== 'Lease' || body?.apiVersion !== 'coordination.k8s.io/v1' || typeof leaseName !== 'string') return this.bad(rec, 'body is not a coordination.k8s.io/v1 Lease');
+        const spec = body.spec ?? {};
+        if (typeof spec.holderIdentity !== 'string' || typeof spec.leaseDurationSeconds !== 'number' || !MICROTIME.test(spec.renewTime ?? '') || !MICROTIME.test(spec.acquireTime ?? '')) {
+          return this.bad(rec, `Lease spec is not what kube-apiserver accepts (MicroTime needs six fractional digits): ${JSON.stringify(spec)}`);
+        }
+        const key = `${ns}/${leaseName}`;
+        const current = this.leases.get(key);
+        if (method === 'POST') {
+          if (name) return this.bad(rec, 'create goes to the collection');
+          if (current) return { status: 409, body: status(409, 'AlreadyExists', `leases.coordination.k8s.io "${leaseName}" already exists`, { name: leaseName, group: 'coordination.k8s.io', kind: 'leases' }) };
+        } else {
+          if (name !== leaseName) return this.bad(rec, 'PUT path and metadata.name differ');
+          if (!current) return { status: 404, body: status(404, 'NotFound', `leases.coordination.k8s.io "${leaseName}" not found`) };
+          if (body.metadata.resourceVersion !== current.metadata.resourceVersion) {
+            return { status: 409, body: status(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "${leaseName}": the object has been modified; please apply your changes to the latest version and try again`, { name: leaseName, group: 'coordination.k8s.io', kind: 'leases' }) };
+          }
+        }
+        const stored = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: leaseName, namespace: ns, resourceVersion: this.nextRv() }, spec };
+        this.leases.set(key, stored);
+        return { status: method === 'POST' ? 201 : 200, body: stored };
+      }
+    }
+
+    if ((m = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/events$/.exec(p)) && method === 'POST') {
+      if (contentType !== 'application/json') return this.bad(rec, `Event with Content-Type ${contentType}`);
+      if (body?.kind !== 'Event' || body?.apiVersion !== 'v1' || !body.involvedObject?.name || !['Normal', 'Warning'].includes(body.type) || !/^[A-Z][A-Za-z]*$/.test(body.reason ?? '') || !TIME.test(body.firstTimestamp ?? '') || !body.metadata?.generateName) {
+        return this.bad(rec, `not a core/v1 Event kube-apiserver accepts: ${JSON.stringify(body).slice(0, 300)}`);
+      }
+      if (body.metadata.namespace !== m[1] || body.involvedObject.namespace !== m[1]) return this.bad(rec, 'Event namespace differs from the path');
+      const ev = { ...body, metadata: { ...body.metadata, name: `${body.metadata.generateName}${this.events.length}`, resourceVersion: this.nextRv() } };
+      this.events.push(ev);
+      return { status: 201, body: ev };
+    }
+
+    return this.bad(rec, 'no such route in the fake apiserver');
+  }
+}
+
+/** RFC 7386 JSON merge patch. */
+export function mergePatch(target: any, patch: any): any {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out = target && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/** Polls `check` until it returns true (or a value), failing with `what` after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function kubeconfigFor(server: string): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [{ name: 'fake', cluster: { server, 'insecure-skip-tls-verify': true } }], users: [{ name: 'fake', user: { token: 'test-token' } }], contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }], 'current-context': 'fake' });
+}

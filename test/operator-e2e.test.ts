@@ -1,0 +1,214 @@
+// The operator end to end, in-process: the real @kubernetes/client-node against the strict fake
+// apiserver (test/kube-fake.ts, through nock) and a real bare Git remote (file://).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from './helpers.js';
+import { FakeKube, kubeconfigFor, waitFor } from './kube-fake.js';
+import { Operator } from '../operator/operator.js';
+import { kubeApi, loadKubeConfig } from '../operator/kube.js';
+import { memoryLogger } from '../operator/log.js';
+import { systemClock } from '../operator/clock.js';
+import { gitPublisher, type Publisher } from '../operator/publisher.js';
+
+const NS = 'netprofile-system';
+
+export function bareMetalNode(name: string, ip: string): any {
+  return { metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: {}, status: { addresses: [{ type: 'InternalIP', address: ip }], nodeInfo: { kubeletVersion: 'v1.32.4', osImage: 'Ubuntu 24.04.1 LTS' }, conditions: [{ type: 'Ready', status: 'True' }] } };
+}
+export function awsNode(name: string): any {
+  return { metadata: { name, labels: { 'topology.kubernetes.io/region': 'us-east-1' } }, spec: { providerID: 'aws:///us-east-1a/i-0123456789abcdef0' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.1.17' }], nodeInfo: { kubeletVersion: 'v1.32.4', osImage: 'Amazon Linux 2023' } } };
+}
+
+export function l2Profile(name: string, repoUrl: string, overrides: { pool?: string; mode?: string } = {}): any {
+  return {
+    apiVersion: 'netprofile.io/v1alpha1', kind: 'NetworkProfile',
+    metadata: { name, namespace: NS },
+    spec: {
+      cluster: { name, podCIDRs: ['10.42.0.0/16'], serviceCIDRs: ['10.43.0.0/16'], nodeCIDRs: ['172.21.48.0/24'], apiServer: { host: '172.21.48.10', port: 6443 }, kubeProxy: 'none', distribution: 'kubeadm' },
+      environment: { type: 'auto' },
+      cni: { provider: 'cilium', cilium: { version: '1.18.3' } },
+      loadBalancer: { mode: overrides.mode ?? 'l2', pools: [{ name: 'default', addresses: [overrides.pool ?? '172.21.48.240/28'] }] },
+      gitops: { engine: 'flux', path: `clusters/${name}/network`, repo: { url: repoUrl, branch: 'main' } },
+    },
+  };
+}
+
+export interface Harness {
+  fake: FakeKube;
+  remote: string;
+  url: string;
+  dir: { path: string; cleanup(): void };
+  kubeconfig: string;
+  operators: Operator[];
+  commits(): string[];
+  start(o?: Partial<{ identity: string; leaderElect: boolean; resyncMs: number; publisher: Publisher; namespace: string | null }>): Promise<Operator>;
+  done(): Promise<void>;
+}
+
+export async function harness(): Promise<Harness> {
+  const dir = tempDir('netprofile-operator-');
+  const remote = join(dir.path, 'fleet.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+  const fake = new FakeKube();
+  fake.mount();
+  const kubeconfig = join(dir.path, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(fake.host));
+  const operators: Operator[] = [];
+  const h: Harness = {
+    fake, remote, url: `file://${remote}`, dir, kubeconfig, operators,
+    commits() {
+      try { return execFileSync('git', ['--git-dir', remote, 'log', '--format=%H %s', 'main'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean); } catch { return []; }
+    },
+    async start(o = {}) {
+      const op = new Operator({
+        api: kubeApi(loadKubeConfig(kubeconfig, {})),
+        namespace: o.namespace ?? null,
+        leaderElection: o.leaderElect ? { namespace: NS, name: 'netprofile-operator', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 50 } : null,
+        identity: o.identity ?? 'op-1',
+        resyncMs: o.resyncMs ?? 0,
+        concurrency: 2,
+        queueBackoff: { baseMs: 20, maxMs: 300, jitter: 0.2 },
+        watchBackoff: { baseMs: 20, maxMs: 300, jitter: 0.5 },
+        publisher: o.publisher ?? gitPublisher,
+        clock: systemClock,
+        log: memoryLogger(),
+      });
+      operators.push(op);
+      await op.start();
+      return op;
+    },
+    async done() {
+      await Promise.all(operators.map((op) => op.stop(2000)));
+      fake.unmount();
+      dir.cleanup();
+    },
+  };
+  return h;
+}
+
+export function readyOf(obj: any): any { return obj?.status?.conditions?.find((c: any) => c.type === 'Ready'); }
+
+const e2e = suite('operator end to end');
+
+e2e('first reconcile publishes the tree, sets Ready and records a Published Event', async () => {
+  const h = await harness();
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    h.fake.addNode(bareMetalNode('worker-1', '172.21.48.2'));
+    h.fake.addProfile(l2Profile('lab', h.url));
+    await h.start();
+    const obj = await waitFor(() => { const p = h.fake.profiles.get(`${NS}/lab`); return readyOf(p)?.status === 'True' ? p : null; }, 'Ready=True');
+    const st = obj.status;
+    assert.is(st.observedGeneration, 1);
+    assert.equal(st.conditions.map((c: any) => `${c.type}=${c.status}`), ['Detected=True', 'Planned=True', 'Published=True', 'Ready=True']);
+    assert.is(st.environment.type, 'bare-metal');
+    assert.ok(st.environment.evidence.some((e: string) => e.includes('node/cp-1')), 'evidence names the node');
+    assert.equal(st.plan, { cni: 'cilium', loadBalancer: 'cilium', mode: 'l2', ccm: '' });
+    assert.equal(st.findings, []);
+    const commits = h.commits();
+    assert.is(commits.length, 1);
+    assert.is(st.lastCommit.sha, commits[0].split(' ')[0]);
+    assert.is(st.lastCommit.path, 'clusters/lab/network');
+    assert.match(st.lastCommit.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const files = execFileSync('git', ['--git-dir', h.remote, 'ls-tree', '-r', '--name-only', 'main'], { encoding: 'utf8' }).split('\n');
+    assert.ok(files.includes('clusters/lab/network/kustomization.yaml'), files.join(','));
+    assert.ok(files.includes('clusters/lab/network/.netprofile/plan.json'));
+    assert.ok(files.every((f) => f === '' || f.startsWith('clusters/lab/network/')), 'writes only under spec.gitops.path');
+    await waitFor(() => h.fake.events.length >= 1, 'the Published Event');
+    assert.is(h.fake.events[0].reason, 'Published');
+    assert.is(h.fake.events[0].type, 'Normal');
+    assert.is(h.fake.events[0].involvedObject.name, 'lab');
+    for (const p of h.fake.statusPatches()) assert.is(p.contentType, 'application/merge-patch+json');
+    assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
+e2e('a spec change gives exactly one new commit and a new observedGeneration', async () => {
+  const h = await harness();
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    h.fake.addProfile(l2Profile('lab', h.url));
+    await h.start();
+    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    assert.is(h.commits().length, 1);
+    h.fake.addProfile(l2Profile('lab', h.url, { pool: '172.21.48.224/28' }));
+    await waitFor(() => h.fake.profiles.get(`${NS}/lab`).status.observedGeneration === 2, 'observedGeneration 2');
+    const op = h.operators[0];
+    await op.queue.idle();
+    const commits = h.commits();
+    assert.is(commits.length, 2, commits.join('\n'));
+    const pool = execFileSync('git', ['--git-dir', h.remote, 'show', 'main:clusters/lab/network/.netprofile/plan.json'], { encoding: 'utf8' });
+    assert.ok(pool.includes('172.21.48.224/28'));
+    assert.is(h.fake.profiles.get(`${NS}/lab`).status.lastCommit.sha, commits[0].split(' ')[0]);
+    assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
+e2e('a profile with error findings gets Ready=False with its findings and publishes nothing', async () => {
+  const h = await harness();
+  try {
+    h.fake.addNode(awsNode('ip-10-0-1-17'));
+    // L2 on a public cloud: the l2-on-cloud error (field note 1).
+    h.fake.addProfile(l2Profile('cloudy', h.url));
+    await h.start();
+    const obj = await waitFor(() => { const p = h.fake.profiles.get(`${NS}/cloudy`); return readyOf(p)?.status === 'False' ? p : null; }, 'Ready=False');
+    assert.is(readyOf(obj).reason, 'Rejected');
+    assert.ok(obj.status.findings.some((f: any) => f.rule === 'l2-on-cloud' && f.severity === 'error' && f.path === 'spec.loadBalancer.mode'));
+    assert.is(obj.status.conditions.find((c: any) => c.type === 'Planned').status, 'False');
+    assert.is(obj.status.conditions.find((c: any) => c.type === 'Published').reason, 'Rejected');
+    assert.is(obj.status.environment.provider, 'aws');
+    assert.equal(h.commits(), []);
+    await waitFor(() => h.fake.events.some((e) => e.reason === 'Rejected'), 'Rejected Event');
+    assert.is(h.fake.events.find((e) => e.reason === 'Rejected').type, 'Warning');
+    assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
+e2e('an AWS node joining a bare-metal cluster flips the profile to environment-unknown without publishing', async () => {
+  const h = await harness();
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    h.fake.addProfile(l2Profile('lab', h.url));
+    await h.start();
+    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    const before = h.commits();
+    h.fake.addNode(awsNode('ip-10-0-1-17'));
+    const obj = await waitFor(() => { const p = h.fake.profiles.get(`${NS}/lab`); return readyOf(p)?.status === 'False' ? p : null; }, 'Ready=False after the AWS node joined');
+    assert.ok(obj.status.findings.some((f: any) => f.rule === 'environment-unknown'), JSON.stringify(obj.status.findings));
+    const detected = obj.status.conditions.find((c: any) => c.type === 'Detected');
+    assert.is(detected.status, 'False');
+    assert.is(detected.reason, 'EnvironmentUnknown');
+    assert.match(detected.message, /disagree/);
+    await h.operators[0].queue.idle();
+    assert.equal(h.commits(), before, 'nothing published');
+    // The last commit is still the last commit.
+    assert.is(obj.status.lastCommit.sha, before[0].split(' ')[0]);
+    assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
+e2e('a node heartbeat (no change to the facts) does not re-plan or write', async () => {
+  const h = await harness();
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    h.fake.addProfile(l2Profile('lab', h.url));
+    const op = await h.start();
+    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    await op.queue.idle();
+    const reconcilesBefore = (await op.metrics.reconciles.get()).values.reduce((a, v) => a + v.value, 0);
+    const writesBefore = h.fake.writes().length;
+    const beat = bareMetalNode('cp-1', '172.21.48.1');
+    beat.status.conditions[0].lastHeartbeatTime = '2025-01-01T00:00:10Z';
+    h.fake.addNode(beat);
+    await waitFor(() => op.nodes.store.get('cp-1')?.metadata.resourceVersion === h.fake.nodes.get('cp-1').metadata.resourceVersion, 'the heartbeat in the cache');
+    await op.queue.idle();
+    const reconcilesAfter = (await op.metrics.reconciles.get()).values.reduce((a, v) => a + v.value, 0);
+    assert.is(reconcilesAfter, reconcilesBefore);
+    assert.is(h.fake.writes().length, writesBefore);
+  } finally { await h.done(); }
+});
+
+if (!process.env.NO_RUN) e2e.run();
