@@ -1,25 +1,17 @@
-// Publishing rendered trees to Git. The operator codes against the Publisher shape of
-// cli/publish's publishTrees (one commit per publish, only when the tree changed, retries on a
-// non-fast-forward push); credentials come from the profile's Secret, written to files that live
-// only for the call (the root filesystem is read-only; /tmp is an emptyDir).
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { simpleGit } from 'simple-git';
+// Publishing rendered trees to Git through the Publisher shape (injectable in tests), backed by
+// cli/publish's publishTrees. Credentials come from the profile's Secret; publishTrees writes key
+// material to 0600 files in its temporary clone only for the call (the root filesystem is
+// read-only; /tmp is an emptyDir).
 import type { RenderedTree } from '../generators/render.js';
+import type { Credentials as GitCredentials } from '../cli/publish/index.js';
 
-export interface GitCredentials {
-  sshKeyFile?: string;
-  knownHostsFile?: string;
-  username?: string;
-  password?: string;
-  token?: string;
-}
+export type { GitCredentials };
 
 export interface PublishRequest {
   repo: string;
   branch: string;
   trees: RenderedTree[];
+  /** The profile's handlebars commit-message template (spec.gitops.commitMessage). */
   message: string;
   author: { name: string; email: string };
   credentials: GitCredentials;
@@ -35,87 +27,29 @@ export const SECRET_KEYS = ['identity', 'known_hosts', 'username', 'password', '
 
 export class CredentialsError extends Error {}
 
-/**
- * Writes the Secret's ssh key material to private temporary files and returns the credentials
- * publishTrees takes, plus a cleanup that removes the files.
- */
-export function credentialsFromSecret(data: Record<string, string> | null, repoUrl: string, secretName: string | undefined): { credentials: GitCredentials; cleanup(): void } {
-  if (!data || !secretName) return { credentials: {}, cleanup: () => {} };
+/** The credentials publishTrees takes, from the Secret's keys; refuses what cannot work. */
+export function credentialsFromSecret(data: Record<string, string> | null, repoUrl: string, secretName: string | undefined): GitCredentials {
+  if (!data || !secretName) return {};
   const ssh = /^(ssh:\/\/|[A-Za-z0-9._-]+@[^:/]+:)/.test(repoUrl);
   if (ssh) {
-    if (!data.identity) throw new CredentialsError(`Secret ${secretName} has no "identity" key (the ssh private key) for ${repoUrl}; add it with: kubectl create secret generic ${secretName} --from-file=identity=./id_ed25519 --from-file=known_hosts=./known_hosts`);
+    if (!data.identity) throw new CredentialsError(`Secret ${secretName} has no "identity" key (the ssh private key) for ${repoUrl}; create it with: kubectl create secret generic ${secretName} --from-file=identity=./id_ed25519 --from-file=known_hosts=./known_hosts`);
     if (!data.known_hosts) throw new CredentialsError(`Secret ${secretName} has no "known_hosts" key; the operator never trusts an unknown host key: add the output of ssh-keyscan for the Git host`);
-    const dir = mkdtempSync(join(tmpdir(), 'netprofile-cred-'));
-    const sshKeyFile = join(dir, 'identity');
-    const knownHostsFile = join(dir, 'known_hosts');
-    writeFileSync(sshKeyFile, data.identity.endsWith('\n') ? data.identity : `${data.identity}\n`, { mode: 0o600 });
-    writeFileSync(knownHostsFile, data.known_hosts, { mode: 0o600 });
-    return { credentials: { sshKeyFile, knownHostsFile }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return { sshKey: data.identity.endsWith('\n') ? data.identity : `${data.identity}\n`, knownHosts: data.known_hosts };
   }
-  if (data.token) return { credentials: { token: data.token, ...(data.username ? { username: data.username } : {}) }, cleanup: () => {} };
-  if (data.username && data.password) return { credentials: { username: data.username, password: data.password }, cleanup: () => {} };
+  if (data.token) return { token: data.token, ...(data.username ? { username: data.username } : {}) };
+  if (data.username && data.password) return { username: data.username, password: data.password };
   if (/^https?:\/\//.test(repoUrl)) throw new CredentialsError(`Secret ${secretName} has neither "token" nor "username" and "password" for ${repoUrl}`);
-  return { credentials: {}, cleanup: () => {} };
+  return {};
 }
 
 /**
- * A minimal Git publisher with publishTrees' contract, used until cli/publish is present: clone,
- * replace each tree's path, commit when something changed, push (fetch and rebase on a rejected
- * push, three times at most).
+ * The operator's publisher: cli/publish's publishTrees (a temporary clone, one commit per publish
+ * only when the tree changed, fetch-and-retry on a moved branch, refusal of Secrets and key
+ * material). The commit message is the profile's handlebars template; publishTrees fills in
+ * cluster, profile, summary and changes.
  */
 export const gitPublisher: Publisher = async (req) => {
-  const work = mkdtempSync(join(tmpdir(), 'netprofile-publish-'));
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), GIT_TERMINAL_PROMPT: '0' };
-  if (req.credentials.sshKeyFile) {
-    env.GIT_SSH_COMMAND = `ssh -i ${req.credentials.sshKeyFile} -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${req.credentials.knownHostsFile ?? '/dev/null'}`;
-  }
-  const config: string[] = [];
-  if (req.credentials.token || req.credentials.password) {
-    const user = req.credentials.username ?? 'x-access-token';
-    const pass = req.credentials.token ?? req.credentials.password!;
-    config.push(`http.extraHeader=Authorization: Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`);
-  }
-  try {
-    const git = simpleGit({ baseDir: work, config }).env(env);
-    await git.init();
-    await git.addRemote('origin', req.repo);
-    const remoteHeads = await git.listRemote(['--heads', 'origin', req.branch]);
-    const exists = remoteHeads.trim().length > 0;
-    if (exists) { await git.fetch('origin', req.branch); await git.checkout(['-B', req.branch, `origin/${req.branch}`]); }
-    else await git.checkout(['--orphan', req.branch]);
-    const files: string[] = [];
-    for (const tree of req.trees) {
-      const base = join(work, tree.path);
-      rmSync(base, { recursive: true, force: true });
-      for (const [rel, content] of Object.entries(tree.files)) {
-        const full = join(base, rel);
-        mkdirSync(dirname(full), { recursive: true });
-        writeFileSync(full, content);
-        files.push(`${tree.path}/${rel}`);
-      }
-      if (existsSync(base) && readdirSync(base).length) await git.add(['-A', '--', tree.path]);
-    }
-    const status = await git.status();
-    if (status.isClean()) {
-      const sha = exists ? (await git.revparse(['HEAD'])).trim() : '';
-      return { changed: false, sha, files: [], attempts: 0 };
-    }
-    if (req.dryRun) return { changed: true, sha: '', files, attempts: 0 };
-    await git.raw(['-c', `user.name=${req.author.name}`, '-c', `user.email=${req.author.email}`, 'commit', '--no-gpg-sign', '-q', '-m', req.message]);
-    let attempts = 0;
-    for (;;) {
-      attempts++;
-      try {
-        await git.push('origin', `HEAD:refs/heads/${req.branch}`);
-        break;
-      } catch (e) {
-        if (attempts >= 3) throw e;
-        await git.fetch('origin', req.branch);
-        await git.rebase([`origin/${req.branch}`]);
-      }
-    }
-    return { changed: true, sha: (await git.revparse(['HEAD'])).trim(), files, attempts };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const { publishTrees } = await import('../cli/publish/index.js');
+  const r = await publishTrees({ repo: req.repo, branch: req.branch, trees: req.trees, message: req.message, author: req.author, credentials: req.credentials, dryRun: req.dryRun });
+  return { changed: r.changed, sha: r.sha ?? '', files: r.files, attempts: r.attempts };
 };

@@ -4,7 +4,6 @@
 // already carries, and Git is only touched when the rendered tree differs from the last one this
 // replica published, so an idle resync writes nothing anywhere.
 import { createHash } from 'node:crypto';
-import Handlebars from 'handlebars';
 import { checkProfile, InputError } from '../generators/api/parse.js';
 import { hasErrors, type Finding } from '../generators/api/findings.js';
 import { detectEnvironment, nodeFactsFromList, type Detection } from '../generators/detect/detect.js';
@@ -198,15 +197,10 @@ export class Reconciler {
       data = await this.d.api.readSecret(namespace, secretName);
       if (!data) throw new CredentialsError(`Secret ${namespace}/${secretName} (spec.gitops.repo.secretRef) does not exist; create it with the Git credentials (identity + known_hosts for ssh, username/password or token for https)`);
     }
-    const { credentials, cleanup } = credentialsFromSecret(data, repo.url, secretName);
-    try {
-      const message = commitMessage(plan);
-      const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, trees: [tree], message, author: this.d.author, credentials, dryRun: false });
-      log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
-      return outcome;
-    } finally {
-      cleanup();
-    }
+    const credentials = credentialsFromSecret(data, repo.url, secretName);
+    const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, trees: [tree], message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
+    log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
+    return outcome;
   }
 
   private async emitEvent(obj: KubeObject, e: { reason: string; type: 'Normal' | 'Warning'; message: string }, log: Logger): Promise<void> {
@@ -243,21 +237,4 @@ export function treeHash(tree: RenderedTree, url: string, branch: string): strin
   h.update(JSON.stringify([url, branch, tree.path, tree.target]));
   for (const [k, v] of Object.entries(tree.files)) h.update(`\u0000${k}\u0000${v}`);
   return h.digest('hex');
-}
-
-/** The profile's handlebars template (text only) with cluster, profile, summary and changes. */
-export function commitMessage(plan: Plan): string {
-  const lb = plan.loadBalancer;
-  const summary = [
-    plan.cni.provider === 'cilium' ? `cilium ${plan.cni.version}` : 'cni unmanaged',
-    lb.implementation ? `load balancing ${lb.implementation}${lb.mode ? ` ${lb.mode}` : ''}` : 'no load balancer',
-    ...(plan.ccm.enabled ? [`ccm ${plan.ccm.provider}`] : []),
-  ].join(', ');
-  try {
-    const render = Handlebars.compile(plan.gitops.commitMessage, { noEscape: true, strict: false, knownHelpersOnly: true });
-    const text = render({ cluster: plan.cluster.name, profile: plan.profile, summary, changes: '' }).trim();
-    return text || `netprofile(${plan.cluster.name}): ${summary}`;
-  } catch {
-    return `netprofile(${plan.cluster.name}): ${summary}`;
-  }
 }

@@ -3,93 +3,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tempDir } from './helpers.js';
-import { FakeKube, kubeconfigFor, waitFor } from './kube-fake.js';
-import { Operator } from '../operator/operator.js';
-import { kubeApi, loadKubeConfig } from '../operator/kube.js';
-import { memoryLogger } from '../operator/log.js';
-import { systemClock } from '../operator/clock.js';
-import { gitPublisher, type Publisher } from '../operator/publisher.js';
+import { harness, bareMetalNode, awsNode, l2Profile, readyOf, waitFor } from './kube-fake.js';
 
 const NS = 'netprofile-system';
-
-export function bareMetalNode(name: string, ip: string): any {
-  return { metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: {}, status: { addresses: [{ type: 'InternalIP', address: ip }], nodeInfo: { kubeletVersion: 'v1.32.4', osImage: 'Ubuntu 24.04.1 LTS' }, conditions: [{ type: 'Ready', status: 'True' }] } };
-}
-export function awsNode(name: string): any {
-  return { metadata: { name, labels: { 'topology.kubernetes.io/region': 'us-east-1' } }, spec: { providerID: 'aws:///us-east-1a/i-0123456789abcdef0' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.1.17' }], nodeInfo: { kubeletVersion: 'v1.32.4', osImage: 'Amazon Linux 2023' } } };
-}
-
-export function l2Profile(name: string, repoUrl: string, overrides: { pool?: string; mode?: string } = {}): any {
-  return {
-    apiVersion: 'netprofile.io/v1alpha1', kind: 'NetworkProfile',
-    metadata: { name, namespace: NS },
-    spec: {
-      cluster: { name, podCIDRs: ['10.42.0.0/16'], serviceCIDRs: ['10.43.0.0/16'], nodeCIDRs: ['172.21.48.0/24'], apiServer: { host: '172.21.48.10', port: 6443 }, kubeProxy: 'none', distribution: 'kubeadm' },
-      environment: { type: 'auto' },
-      cni: { provider: 'cilium', cilium: { version: '1.18.3' } },
-      loadBalancer: { mode: overrides.mode ?? 'l2', pools: [{ name: 'default', addresses: [overrides.pool ?? '172.21.48.240/28'] }] },
-      gitops: { engine: 'flux', path: `clusters/${name}/network`, repo: { url: repoUrl, branch: 'main' } },
-    },
-  };
-}
-
-export interface Harness {
-  fake: FakeKube;
-  remote: string;
-  url: string;
-  dir: { path: string; cleanup(): void };
-  kubeconfig: string;
-  operators: Operator[];
-  commits(): string[];
-  start(o?: Partial<{ identity: string; leaderElect: boolean; resyncMs: number; publisher: Publisher; namespace: string | null }>): Promise<Operator>;
-  done(): Promise<void>;
-}
-
-export async function harness(): Promise<Harness> {
-  const dir = tempDir('netprofile-operator-');
-  const remote = join(dir.path, 'fleet.git');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
-  const fake = new FakeKube();
-  fake.mount();
-  const kubeconfig = join(dir.path, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(fake.host));
-  const operators: Operator[] = [];
-  const h: Harness = {
-    fake, remote, url: `file://${remote}`, dir, kubeconfig, operators,
-    commits() {
-      try { return execFileSync('git', ['--git-dir', remote, 'log', '--format=%H %s', 'main'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean); } catch { return []; }
-    },
-    async start(o = {}) {
-      const op = new Operator({
-        api: kubeApi(loadKubeConfig(kubeconfig, {})),
-        namespace: o.namespace ?? null,
-        leaderElection: o.leaderElect ? { namespace: NS, name: 'netprofile-operator', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 50 } : null,
-        identity: o.identity ?? 'op-1',
-        resyncMs: o.resyncMs ?? 0,
-        concurrency: 2,
-        queueBackoff: { baseMs: 20, maxMs: 300, jitter: 0.2 },
-        watchBackoff: { baseMs: 20, maxMs: 300, jitter: 0.5 },
-        publisher: o.publisher ?? gitPublisher,
-        clock: systemClock,
-        log: memoryLogger(),
-      });
-      operators.push(op);
-      await op.start();
-      return op;
-    },
-    async done() {
-      await Promise.all(operators.map((op) => op.stop(2000)));
-      fake.unmount();
-      dir.cleanup();
-    },
-  };
-  return h;
-}
-
-export function readyOf(obj: any): any { return obj?.status?.conditions?.find((c: any) => c.type === 'Ready'); }
 
 const e2e = suite('operator end to end');
 
@@ -211,4 +127,4 @@ e2e('a node heartbeat (no change to the facts) does not re-plan or write', async
   } finally { await h.done(); }
 });
 
-if (!process.env.NO_RUN) e2e.run();
+e2e.run();
