@@ -68,5 +68,8 @@ export async function run(argv: string[]): Promise<number> {
   await starting.catch(() => {});
   await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections?.(); s.close(() => r()); })));
   log.info('stopped');
+  // client-node's keep-alive sockets (and an aborted watch the server has not hung up yet) would
+  // keep the event loop alive; the work is done and the Lease released, so end the process.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();
   return 0;
 }

@@ -1,0 +1,64 @@
+// The real `netprofile operator` process against the fake apiserver on a real port: it publishes,
+// serves /healthz, /readyz and /metrics, and on SIGTERM releases the Lease and exits 0 by itself.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bin, tempDir } from './helpers.js';
+import { FakeKube, kubeconfigFor, waitFor, bareMetalNode, l2Profile, readyOf } from './kube-fake.js';
+import { execFileSync } from 'node:child_process';
+
+test('netprofile operator: publishes, serves probes and metrics, and SIGTERM releases the Lease', async () => {
+  const dir = tempDir('netprofile-operator-proc-');
+  const fake = new FakeKube();
+  const remote = join(dir.path, 'fleet.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+  const server = await fake.listen();
+  const kubeconfig = join(dir.path, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(server));
+  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+  fake.addProfile(l2Profile('lab', `file://${remote}`));
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0' } });
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c; });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // A safety net only: the assertion below is that the process exits by itself with code 0.
+  const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  try {
+    const logs = () => stderr.split('\n').filter(Boolean).map((l) => { try { return JSON.parse(l); } catch { return { unparsed: l }; } });
+    const started = await waitFor(() => logs().find((l) => l.msg === 'starting'), 'the starting log line');
+    assert.ok(started.probePort > 0 && started.metricsPort > 0, JSON.stringify(started));
+    await waitFor(() => readyOf(fake.profiles.get('netprofile-system/lab'))?.status === 'True', 'Ready=True', 15_000);
+    assert.is(fake.leases.get('netprofile-system/netprofile-operator').spec.holderIdentity.startsWith('netprofile-operator-0_'), true);
+    const healthz = await fetch(`http://127.0.0.1:${started.probePort}/healthz`);
+    assert.is(healthz.status, 200);
+    const readyz = await fetch(`http://127.0.0.1:${started.probePort}/readyz`);
+    assert.is(readyz.status, 200);
+    assert.match(await readyz.text(), /caches synced; leader/);
+    const metrics = await (await fetch(`http://127.0.0.1:${started.metricsPort}/metrics`)).text();
+    assert.match(metrics, /netprofile_reconciles_total\{result="published"\} 1/);
+    assert.match(metrics, /netprofile_commits_published_total 1/);
+    assert.match(metrics, /netprofile_leader 1/);
+    assert.match(metrics, /# TYPE netprofile_reconcile_duration_seconds histogram/);
+    assert.match(metrics, /# TYPE netprofile_findings gauge/);
+    assert.ok(logs().every((l) => !l.unparsed), 'every log line is JSON');
+
+    child.kill('SIGTERM');
+    const end = await exited;
+    assert.equal(end, { code: 0, signal: null }, stderr.slice(-2000));
+    const lease = fake.leases.get('netprofile-system/netprofile-operator');
+    assert.is(lease.spec.holderIdentity, '', 'the Lease was released');
+    assert.is(lease.spec.leaseDurationSeconds, 1);
+    assert.ok(logs().some((l) => l.msg === 'released the Lease'));
+    assert.ok(logs().some((l) => l.msg === 'stopped'));
+    assert.equal(fake.unexpected, []);
+  } finally {
+    clearTimeout(kill);
+    child.kill('SIGKILL');
+    await fake.close();
+    dir.cleanup();
+  }
+});
+
+test.run();
