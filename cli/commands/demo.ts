@@ -8,6 +8,7 @@ import { parseArgs, stringFlag, UsageError } from '../args.js';
 import { loadProfiles } from '../load.js';
 import { hasErrors } from '../../generators/api/findings.js';
 import { renderTree, type RenderedTree } from '../../generators/render.js';
+import { planToText } from '../../generators/plan/output.js';
 import { publishTrees, PublishRefused } from '../publish/index.js';
 
 export const usage = `Usage: netprofile demo [--repo DIR] [--examples DIR]
@@ -77,6 +78,13 @@ export async function run(argv: string[]): Promise<number> {
   const width = Math.max(...trees.map((t) => join(shown, t.path).length)) + 1;
   for (const t of trees) out(`  ${(join(shown, t.path) + '/').padEnd(width)}  ${t.profile} (${t.target})\n`);
   if (!bare && trees.length) out(`Build one: kubectl kustomize ${join(shown, trees[0].path)}\n`);
+
+  // The plan behind one tree, as `netprofile plan` prints it.
+  const planned = files.map((f) => loadProfiles([f])[0]).find((p) => p.plan?.profile === 'baremetal-kube-router-purelb') ?? loadProfiles([files[0]])[0];
+  if (planned?.plan) {
+    out(`\n$ netprofile plan ${relative(process.cwd(), planned.file)}\n`);
+    out(planToText(planned.plan));
+  }
 
   const rejected = join(examples, 'rejected', 'alibaba-l2.yaml');
   if (existsSync(rejected)) {

@@ -3,7 +3,9 @@ import { stringify } from 'yaml';
 import type { K8sObject } from '../components/types.js';
 import type { ChartInstall } from '../components/types.js';
 
-export const YAML_OPTIONS = { sortMapEntries: true, lineWidth: 0, minContentWidth: 0 } as const;
+// No anchors/aliases: a shared sub-object must be written out in full (sorted keys could put an alias
+// before its anchor, and readers of GitOps trees expect plain YAML).
+export const YAML_OPTIONS = { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
 
 export function toYaml(value: unknown): string {
   return stringify(value, YAML_OPTIONS);
