@@ -15,35 +15,57 @@ export class InputError extends Error {
 export const MAX_DOCUMENTS = 1000;
 export const MAX_NESTING = 64;
 
-/** Parses YAML (or JSON, a subset) into plain values, one per document. */
-export function parseYamlDocuments(text: string, file: string): unknown[] {
-  if (text.includes('\u0000')) throw new InputError(file, 'is binary, not YAML or JSON');
+export interface DecodedDocuments {
+  /** A problem with the whole file (binary, unparseable, too many documents). */
+  fileError?: string;
+  /** Non-empty documents, numbered 1-based as a person counts them in the file. */
+  docs: { index: number; value?: unknown; error?: string }[];
+}
+
+/**
+ * Decodes every YAML (or JSON, a subset) document with the hostile-input guards: no binary, at
+ * most MAX_DOCUMENTS documents, aliases bounded (the "billion laughs" bomb), nesting bounded.
+ * A bad document is reported on its own so that a caller can name it.
+ */
+export function decodeYamlDocuments(text: string): DecodedDocuments {
+  if (text.includes('\u0000')) return { fileError: 'is binary, not YAML or JSON', docs: [] };
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (e) {
-    throw new InputError(file, `is not valid YAML: ${oneLine((e as Error).message)}`);
+    return { fileError: `is not valid YAML: ${oneLine((e as Error).message)}`, docs: [] };
   }
   if (!Array.isArray(docs)) docs = [docs as Document.Parsed];
-  if (docs.length > MAX_DOCUMENTS) throw new InputError(file, `holds more than ${MAX_DOCUMENTS} documents`);
-  const out: unknown[] = [];
+  if (docs.length > MAX_DOCUMENTS) return { fileError: `holds more than ${MAX_DOCUMENTS} documents`, docs: [] };
+  const out: DecodedDocuments['docs'] = [];
   docs.forEach((doc, i) => {
-    const where = docs.length > 1 ? ` (document ${i + 1})` : '';
-    if (doc.errors.length) throw new InputError(file, `is not valid YAML${where}: ${oneLine(doc.errors[0].message)}`);
+    const index = i + 1;
+    if (doc.errors.length) { out.push({ index, error: `is not valid YAML: ${oneLine(doc.errors[0].message)}` }); return; }
     let value: unknown;
     try {
-      // maxAliasCount bounds the expansion of YAML aliases (the "billion laughs" bomb).
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (e) {
-      const msg = (e as Error).message;
-      if (e instanceof RangeError) throw new InputError(file, `is nested too deeply${where}`);
-      throw new InputError(file, `cannot be read${where}: ${oneLine(msg)}`);
+      out.push({ index, error: e instanceof RangeError ? 'is nested too deeply' : `cannot be read: ${oneLine((e as Error).message)}` });
+      return;
     }
     if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
-    if (depthOf(value, 0) > MAX_NESTING) throw new InputError(file, `is nested deeper than ${MAX_NESTING} levels${where}`);
-    out.push(value);
+    if (depthOf(value, 0) > MAX_NESTING) { out.push({ index, error: `is nested deeper than ${MAX_NESTING} levels` }); return; }
+    out.push({ index, value });
   });
-  return out;
+  return { docs: out };
+}
+
+/** Parses YAML (or JSON) into plain values, one per document; the first problem throws. */
+export function parseYamlDocuments(text: string, file: string): unknown[] {
+  const decoded = decodeYamlDocuments(text);
+  if (decoded.fileError) throw new InputError(file, decoded.fileError);
+  const several = decoded.docs.length > 1 || decoded.docs.some((d) => d.index > 1);
+  const bad = decoded.docs.find((d) => d.error);
+  if (bad) {
+    const [first, ...rest] = bad.error!.split(': ');
+    throw new InputError(file, several ? `${first} (document ${bad.index})${rest.length ? `: ${rest.join(': ')}` : ''}` : bad.error!);
+  }
+  return decoded.docs.map((d) => d.value);
 }
 
 function depthOf(v: unknown, d: number): number {
@@ -53,7 +75,7 @@ function depthOf(v: unknown, d: number): number {
   return d;
 }
 
-function oneLine(s: string): string {
+export function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 

@@ -8,10 +8,9 @@
 // checked against the chart's values schema; a NetworkProfile against netprofile's own schema.
 // The bundle is passed in (cli/values.ts loadBundle reads it once): esbuild with target node20
 // drops the `with { type: 'json' }` attribute of a JSON import, and Node refuses it without.
-import { parseAllDocuments, type Document } from 'yaml';
 import { checkValue, type SchemaProblem, type Severity } from './openapi.js';
 import { checkHelmValues, compareMinor, minorOf, valuesSchemaFor, type Bundle, type KindEntry } from './values.js';
-import { checkProfile } from '../api/parse.js';
+import { checkProfile, decodeYamlDocuments } from '../api/parse.js';
 import { joinPath } from '../api/schema.js';
 
 
@@ -34,8 +33,6 @@ export interface ValidateOptions {
   ciliumVersion?: string;
 }
 
-const MAX_DOCUMENTS = 1000;
-const MAX_NESTING = 64;
 const CHART_HEADER = /^#\s*chart:\s*(\S+)(?:\s+(\S+))?(?:\s+(\S+))?\s*$/;
 
 interface ParsedFile { file: string; docs: { value: unknown; index: number }[]; header?: { chart: string; version?: string }; problems: Problem[] }
@@ -47,41 +44,13 @@ export function parseFile(input: InputFile): ParsedFile {
   const first = input.text.split('\n', 1)[0];
   const h = CHART_HEADER.exec(first);
   if (h) out.header = { chart: h[1], version: h[2] };
-  if (input.text.includes('\u0000')) { fail(0, 'is binary, not YAML or JSON'); return out; }
-  let docs: Document.Parsed[];
-  try {
-    docs = parseAllDocuments(input.text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs as Document.Parsed];
-  } catch (e) {
-    fail(0, `is not valid YAML: ${oneLine((e as Error).message)}`);
-    return out;
+  const decoded = decodeYamlDocuments(input.text);
+  if (decoded.fileError) { fail(0, decoded.fileError); return out; }
+  for (const d of decoded.docs) {
+    if (d.error) fail(d.index, d.error);
+    else out.docs.push({ value: d.value, index: d.index });
   }
-  if (docs.length > MAX_DOCUMENTS) { fail(0, `holds more than ${MAX_DOCUMENTS} documents`); return out; }
-  docs.forEach((doc, i) => {
-    if (doc.errors.length) { fail(i + 1, `is not valid YAML: ${oneLine(doc.errors[0].message)}`); return; }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (e) {
-      fail(i + 1, e instanceof RangeError ? 'is nested too deeply' : `cannot be read: ${oneLine((e as Error).message)}`);
-      return;
-    }
-    if (value === null || value === undefined) return;
-    if (depthOf(value, 0) > MAX_NESTING) { fail(i + 1, `is nested deeper than ${MAX_NESTING} levels`); return; }
-    out.docs.push({ value, index: i + 1 });
-  });
   return out;
-}
-
-function depthOf(v: unknown, d: number): number {
-  if (d > MAX_NESTING) return d;
-  if (Array.isArray(v)) { let m = d; for (const x of v) m = Math.max(m, depthOf(x, d + 1)); return m; }
-  if (v && typeof v === 'object') { let m = d; for (const x of Object.values(v)) m = Math.max(m, depthOf(x, d + 1)); return m; }
-  return d;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
 // ---- chart installs and the Cilium version ---------------------------------------------------
@@ -247,13 +216,10 @@ function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVer
     checkValuesAt(bundle, c.chart, c.version, c.values, prefix ? `${prefix}.${c.valuesPath}` : c.valuesPath, add);
     if (c.valuesText !== undefined) {
       const vp = (prefix ? `${prefix}.` : '') + c.valuesPath.replace(/valuesObject$/, 'values');
-      let parsed: unknown;
-      try {
-        const docs = parseAllDocuments(c.valuesText, { uniqueKeys: true, prettyErrors: false }) as Document.Parsed[];
-        const d0 = Array.isArray(docs) ? docs[0] : undefined;
-        if (d0?.errors.length) { add(vp, `is not valid YAML: ${oneLine(d0.errors[0].message)}`); continue; }
-        parsed = d0?.toJS({ maxAliasCount: 100 });
-      } catch (e) { add(vp, `is not valid YAML: ${oneLine((e as Error).message)}`); continue; }
+      const decoded = decodeYamlDocuments(c.valuesText);
+      const first = decoded.docs[0];
+      if (decoded.fileError || first?.error) { add(vp, decoded.fileError ?? first!.error!); continue; }
+      const parsed = first?.value;
       checkValuesAt(bundle, c.chart, c.version, parsed, vp, add);
     }
   }
