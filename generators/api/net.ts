@@ -127,25 +127,6 @@ export function containsIP(block: AddressBlock, family: Family, ip: bigint): boo
 export function firstIP(b: AddressBlock): string { return formatIP(b.family, b.first); }
 export function lastIP(b: AddressBlock): string { return formatIP(b.family, b.last); }
 
-/** Splits a range into the fewest CIDRs that cover it exactly. */
-export function rangeToCIDRs(b: AddressBlock): string[] {
-  const width = BigInt(bits(b.family));
-  const out: string[] = [];
-  let cur = b.first;
-  while (cur <= b.last) {
-    let size = 0n;
-    while (size < width) {
-      const next = size + 1n;
-      const blockSize = 1n << next;
-      if ((cur & (blockSize - 1n)) !== 0n || cur + blockSize - 1n > b.last) break;
-      size = next;
-    }
-    out.push(`${formatIP(b.family, cur)}/${width - size}`);
-    cur += 1n << size;
-  }
-  return out;
-}
-
 /** DNS-1123 label: lower-case alphanumerics and '-', at most 63, starting and ending alphanumeric. */
 export function isDNSLabel(v: string): boolean {
   return v.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v);

@@ -3,7 +3,7 @@
 // that is a finding. Pure: profile and facts in, plan out.
 import type { NetworkProfile } from '../api/profile.js';
 import type { Finding, RuleId, Severity } from '../api/findings.js';
-import { type AddressBlock, type Family, isBlock, parseAddressBlock, parseCIDR, parseIP, overlaps, contains, containsIP, firstIP, lastIP, rangeToCIDRs, formatIP } from '../api/net.js';
+import { type AddressBlock, type Family, isBlock, parseAddressBlock, parseCIDR, parseIP, overlaps, contains, containsIP, firstIP, lastIP, formatIP } from '../api/net.js';
 import { type Detection, formatEvidence } from '../detect/detect.js';
 import type { CcmProvider, Decision, EnvironmentClass, Implementation, Plan, PlanBlock, PlanPeer, PlanPool, Speaker } from './types.js';
 
@@ -17,7 +17,6 @@ export interface PlanOptions {
   checkCiliumValues?: (version: string, values: Record<string, unknown>) => { path: string; knownIn: string[]; suggestion?: string }[];
 }
 
-const PUBLIC_CLOUDS = new Set(['aws', 'gcp', 'azure', 'alibaba', 'digitalocean', 'hetzner', 'linode', 'oci', 'ibm', 'tencent', 'huawei', 'other']);
 const CCM_PROVIDERS = new Set<CcmProvider>(['alibaba', 'aws', 'azure', 'gcp', 'openstack', 'hetzner', 'digitalocean']);
 /** CCMs that read credentials from a Secret (AWS and GCP use the instance identity). */
 const CCM_NEEDS_SECRET = new Set<CcmProvider>(['alibaba', 'azure', 'openstack', 'hetzner', 'digitalocean']);
@@ -250,7 +249,6 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
     environment: {
       type: env.type, provider: env.provider, managed: env.managed, region: env.region, class: env.class, source: env.source,
       evidence: env.evidence, uninitializedNodes: facts?.uninitialized ?? [],
-      nodeAddresses: (facts?.perNode ?? []).flatMap((n) => n.internalIPs),
     },
     cni,
     loadBalancer: {
@@ -347,7 +345,6 @@ function resolveEnvironment(profile: NetworkProfile, facts: Detection | undefine
   else if (provider === 'openstack') cls = 'openstack';
   else if (provider === 'vsphere' || provider === 'equinix-metal') cls = 'bare-metal';
   else cls = 'public-cloud';
-  if (type === 'cloud' && provider && !PUBLIC_CLOUDS.has(provider) && cls === 'public-cloud') cls = 'public-cloud';
   return { type, provider, managed, region, class: cls, source, evidence };
 }
 
@@ -645,4 +642,3 @@ function secretLikeKeys(obj: unknown, base: string, depth = 0): string[] {
   return out;
 }
 
-export { rangeToCIDRs };

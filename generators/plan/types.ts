@@ -76,8 +76,6 @@ export interface Plan {
     evidence: string[];
     /** Nodes that carry node.cloudprovider.kubernetes.io/uninitialized. */
     uninitializedNodes: string[];
-    /** Node InternalIPs from the facts (to keep pools off them). */
-    nodeAddresses: string[];
   };
   cni: {
     provider: 'cilium' | 'none';
