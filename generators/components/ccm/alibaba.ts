@@ -16,7 +16,7 @@
 import type { Plan } from '../../plan/types.js';
 import type { ComponentOutput, K8sObject } from '../types.js';
 import {
-  CCM_NAMESPACE, apiServerEnv, ccmLabels, ccmRbac, ccmTolerations, controlPlaneSelector, kubeletStep, secretName, secretNamespaceStep,
+  CCM_NAMESPACE, controlPlanePodSpec, apiServerEnv, ccmLabels, ccmRbac, kubeletStep, secretName, secretNamespaceStep,
   uninitializedStep, wantsCloudRoutes, type ManifestSource, type PolicyRule,
 } from './common.js';
 
@@ -88,28 +88,20 @@ export function renderAlibabaCcm(plan: Plan, manifest: ManifestSource): Componen
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
       template: {
         metadata: { labels: { app: NAME, tier: 'control-plane' } },
-        spec: {
-          serviceAccountName: NAME,
-          priorityClassName: 'system-cluster-critical',
-          hostNetwork: true,
-          nodeSelector: controlPlaneSelector(plan),
-          tolerations: ccmTolerations(),
-          containers: [{
-            name: NAME,
-            image: manifest.image,
-            imagePullPolicy: 'IfNotPresent',
-            command: args,
-            ...(env.length ? { env } : {}),
-            livenessProbe: {
-              httpGet: { host: '127.0.0.1', path: '/healthz', port: 10258, scheme: 'HTTP' },
-              initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8,
-            },
-            resources: { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '1Gi' } },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1200 },
-            volumeMounts: [{ name: CONFIG_MAP, mountPath: CONFIG_DIR, readOnly: true }],
-          }],
-          volumes: [{ name: CONFIG_MAP, configMap: { name: CONFIG_MAP, items: [{ key: CONFIG_KEY, path: CONFIG_KEY }] } }],
-        },
+        spec: controlPlanePodSpec(plan, NAME, {
+          name: NAME,
+          image: manifest.image,
+          imagePullPolicy: 'IfNotPresent',
+          command: args,
+          ...(env.length ? { env } : {}),
+          livenessProbe: {
+            httpGet: { host: '127.0.0.1', path: '/healthz', port: 10258, scheme: 'HTTP' },
+            initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8,
+          },
+          resources: { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1200 },
+          volumeMounts: [{ name: CONFIG_MAP, mountPath: CONFIG_DIR, readOnly: true }],
+        }, { volumes: [{ name: CONFIG_MAP, configMap: { name: CONFIG_MAP, items: [{ key: CONFIG_KEY, path: CONFIG_KEY }] } }] }),
       },
     },
   };

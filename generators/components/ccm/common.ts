@@ -38,6 +38,23 @@ export function ccmTolerations(): Record<string, unknown>[] {
   ];
 }
 
+/**
+ * The pod spec of a CCM installed from manifests (no chart): one container on the control-plane
+ * nodes, host network (it must run before the CNI), critical priority, the CCM tolerations.
+ * `extra` carries what differs per provider (volumes, dnsPolicy).
+ */
+export function controlPlanePodSpec(plan: Plan, serviceAccountName: string, container: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    serviceAccountName,
+    priorityClassName: 'system-cluster-critical',
+    hostNetwork: true,
+    nodeSelector: controlPlaneSelector(plan),
+    tolerations: ccmTolerations(),
+    containers: [container],
+    ...extra,
+  };
+}
+
 export type PolicyRule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
 /** ServiceAccount + ClusterRole + ClusterRoleBinding, rbac.authorization.k8s.io/v1 only. */

@@ -4,7 +4,7 @@
 import type { Plan } from '../../plan/types.js';
 import type { ComponentOutput, K8sObject } from '../types.js';
 import {
-  CCM_NAMESPACE, apiServerEnv, authenticationReaderBinding, ccmLabels, ccmRbac, ccmTolerations, controlPlaneSelector, kubeletStep,
+  CCM_NAMESPACE, controlPlanePodSpec, apiServerEnv, authenticationReaderBinding, ccmLabels, ccmRbac, kubeletStep,
   secretName, secretNamespaceStep, uninitializedStep, type ManifestSource, type PolicyRule,
 } from './common.js';
 
@@ -41,24 +41,16 @@ export function renderDigitalOceanCcm(plan: Plan, manifest: ManifestSource): Com
       selector: { matchLabels: { app: NAME } },
       template: {
         metadata: { labels: { app: NAME } },
-        spec: {
-          serviceAccountName: SERVICE_ACCOUNT,
-          priorityClassName: 'system-cluster-critical',
-          dnsPolicy: 'Default',
-          hostNetwork: true,
-          nodeSelector: controlPlaneSelector(plan),
-          tolerations: ccmTolerations(),
-          containers: [{
-            name: NAME,
-            image: manifest.image,
-            command: ['/bin/digitalocean-cloud-controller-manager', '--leader-elect=false'],
-            resources: { requests: { cpu: '100m', memory: '50Mi' } },
-            env: [
-              { name: 'DO_ACCESS_TOKEN', valueFrom: { secretKeyRef: { name: secret, key: DIGITALOCEAN_SECRET_KEY } } },
-              ...apiServerEnv(plan),
-            ],
-          }],
-        },
+        spec: controlPlanePodSpec(plan, SERVICE_ACCOUNT, {
+          name: NAME,
+          image: manifest.image,
+          command: ['/bin/digitalocean-cloud-controller-manager', '--leader-elect=false'],
+          resources: { requests: { cpu: '100m', memory: '50Mi' } },
+          env: [
+            { name: 'DO_ACCESS_TOKEN', valueFrom: { secretKeyRef: { name: secret, key: DIGITALOCEAN_SECRET_KEY } } },
+            ...apiServerEnv(plan),
+          ],
+        }, { dnsPolicy: 'Default' }),
       },
     },
   };

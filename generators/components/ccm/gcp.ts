@@ -7,7 +7,7 @@
 import type { Plan } from '../../plan/types.js';
 import type { ComponentOutput, K8sObject } from '../types.js';
 import {
-  CCM_NAMESPACE, apiServerEnv, authenticationReaderBinding, ccmLabels, ccmRbac, ccmTolerations, controlPlaneSelector, kubeletStep,
+  CCM_NAMESPACE, controlPlanePodSpec, apiServerEnv, authenticationReaderBinding, ccmLabels, ccmRbac, kubeletStep,
   secretNamespaceStep, uninitializedStep, wantsCloudRoutes, type ManifestSource, type PolicyRule,
 } from './common.js';
 
@@ -60,27 +60,19 @@ export function renderGcpCcm(plan: Plan, manifest: ManifestSource): ComponentOut
       updateStrategy: { type: 'RollingUpdate' },
       template: {
         metadata: { labels: { component: NAME, tier: 'control-plane' } },
-        spec: {
-          serviceAccountName: NAME,
-          priorityClassName: 'system-cluster-critical',
-          hostNetwork: true,
-          nodeSelector: controlPlaneSelector(plan),
-          tolerations: ccmTolerations(),
-          containers: [{
-            name: NAME,
-            image: manifest.image,
-            imagePullPolicy: 'IfNotPresent',
-            args,
-            ...(env.length ? { env } : {}),
-            livenessProbe: {
-              httpGet: { host: '127.0.0.1', path: '/healthz', port: 10258, scheme: 'HTTPS' },
-              initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3,
-            },
-            resources: { requests: { cpu: '200m' } },
-            ...(ref ? { volumeMounts: [{ name: 'gcp-credentials', mountPath: KEY_DIR, readOnly: true }] } : {}),
-          }],
-          ...(ref ? { volumes: [{ name: 'gcp-credentials', secret: { secretName: ref.name, items: [{ key: GCP_SECRET_KEY, path: GCP_SECRET_KEY }] } }] } : {}),
-        },
+        spec: controlPlanePodSpec(plan, NAME, {
+          name: NAME,
+          image: manifest.image,
+          imagePullPolicy: 'IfNotPresent',
+          args,
+          ...(env.length ? { env } : {}),
+          livenessProbe: {
+            httpGet: { host: '127.0.0.1', path: '/healthz', port: 10258, scheme: 'HTTPS' },
+            initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 3,
+          },
+          resources: { requests: { cpu: '200m' } },
+          ...(ref ? { volumeMounts: [{ name: 'gcp-credentials', mountPath: KEY_DIR, readOnly: true }] } : {}),
+        }, ref ? { volumes: [{ name: 'gcp-credentials', secret: { secretName: ref.name, items: [{ key: GCP_SECRET_KEY, path: GCP_SECRET_KEY }] } }] } : {}),
       },
     },
   };
