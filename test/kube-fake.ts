@@ -362,9 +362,13 @@ export interface Harness {
   kubeconfig: string;
   operators: Operator[];
   commits(): string[];
-  start(o?: Partial<{ identity: string; leaderElect: boolean; resyncMs: number; publisher: Publisher; namespace: string | null }>): Promise<Operator>;
+  start(o?: StartOptions): Promise<Operator>;
+  /** One bare-metal node cp-1 and the L2 profile `lab`, an operator started, the first publish done (Ready=True). */
+  startPublished(o?: StartOptions): Promise<Operator>;
   done(): Promise<void>;
 }
+
+type StartOptions = Partial<{ identity: string; leaderElect: boolean; resyncMs: number; publisher: Publisher; namespace: string | null }>;
 
 export async function harness(): Promise<Harness> {
   const dir = tempDir('netprofile-operator-');
@@ -396,6 +400,13 @@ export async function harness(): Promise<Harness> {
       });
       operators.push(op);
       await op.start();
+      return op;
+    },
+    async startPublished(o = {}) {
+      fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+      fake.addProfile(l2Profile('lab', h.url));
+      const op = await h.start(o);
+      await waitFor(() => readyOf(fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
       return op;
     },
     async done() {

@@ -45,10 +45,7 @@ e2e('first reconcile publishes the tree, sets Ready and records a Published Even
 e2e('a spec change gives exactly one new commit and a new observedGeneration', async () => {
   const h = await harness();
   try {
-    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-    h.fake.addProfile(l2Profile('lab', h.url));
-    await h.start();
-    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    await h.startPublished();
     assert.is(h.commits().length, 1);
     h.fake.addProfile(l2Profile('lab', h.url, { pool: '172.21.48.224/28' }));
     await waitFor(() => h.fake.profiles.get(`${NS}/lab`).status.observedGeneration === 2, 'observedGeneration 2');
@@ -86,10 +83,7 @@ e2e('a profile with error findings gets Ready=False with its findings and publis
 e2e('an AWS node joining a bare-metal cluster flips the profile to environment-unknown without publishing', async () => {
   const h = await harness();
   try {
-    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-    h.fake.addProfile(l2Profile('lab', h.url));
-    await h.start();
-    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    await h.startPublished();
     const before = h.commits();
     h.fake.addNode(awsNode('ip-10-0-1-17'));
     const obj = await waitFor(() => { const p = h.fake.profiles.get(`${NS}/lab`); return readyOf(p)?.status === 'False' ? p : null; }, 'Ready=False after the AWS node joined');
@@ -109,10 +103,7 @@ e2e('an AWS node joining a bare-metal cluster flips the profile to environment-u
 e2e('a node heartbeat (no change to the facts) does not re-plan or write', async () => {
   const h = await harness();
   try {
-    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-    h.fake.addProfile(l2Profile('lab', h.url));
-    const op = await h.start();
-    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    const op = await h.startPublished();
     await op.queue.idle();
     const reconcilesBefore = (await op.metrics.reconciles.get()).values.reduce((a, v) => a + v.value, 0);
     const writesBefore = h.fake.writes().length;

@@ -12,10 +12,7 @@ const t = suite('operator resilience');
 t('a 410 Gone on the watch relists, and changes made meanwhile are seen', async () => {
   const h = await harness();
   try {
-    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-    h.fake.addProfile(l2Profile('lab', h.url));
-    const op = await h.start();
-    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    const op = await h.startPublished();
     await waitFor(() => h.fake.openWatches('networkprofiles') === 1, 'a profile watch');
     const lists = op.profiles.stats.lists;
     h.fake.expireWatches('networkprofiles');
@@ -100,10 +97,7 @@ t('an idle resync writes nothing: no status patch, no Event, no commit, no Git c
   const counting: Publisher = async (r) => { publishes++; return gitPublisher(r); };
   const h = await harness();
   try {
-    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-    h.fake.addProfile(l2Profile('lab', h.url));
-    const op = await h.start({ resyncMs: 50, publisher: counting });
-    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'first publish');
+    const op = await h.startPublished({ resyncMs: 50, publisher: counting });
     await op.queue.idle();
     const writes = h.fake.writes().length;
     const commits = h.commits().length;
