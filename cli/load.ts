@@ -6,6 +6,7 @@ import { InputError, parseProfiles, parseYamlDocuments, type ParsedProfile } fro
 import { detectEnvironment, nodeFactsFromList, type Detection } from '../generators/detect/detect.js';
 import { planProfile, type PlanOptions } from '../generators/plan/plan.js';
 import type { Plan } from '../generators/plan/types.js';
+import type { NetworkProfile } from '../generators/api/profile.js';
 import { readInput, MAX_NODES_BYTES, MAX_PROFILE_BYTES } from './io.js';
 
 export interface LoadedProfile extends ParsedProfile {
@@ -40,6 +41,19 @@ export function resolveFactsPath(root: string, factsFrom: string, profileFile: s
   return target;
 }
 
+/**
+ * The facts a profile points at with spec.environment.factsFrom (relative to `root`, kept inside
+ * it), or undefined when it names none. `cache` shares one read between profiles.
+ */
+export function factsFromProfile(profile: NetworkProfile, root: string, profileFile: string, cache?: Map<string, Detection>): { path: string; facts: Detection } | undefined {
+  const factsFrom = profile.spec.environment.factsFrom;
+  if (!factsFrom) return undefined;
+  const path = resolveFactsPath(root, factsFrom, profileFile);
+  const facts = cache?.get(path) ?? readFacts(path);
+  cache?.set(path, facts);
+  return { path, facts };
+}
+
 export interface LoadOptions {
   /** --nodes: facts for every profile (overrides factsFrom). */
   nodes?: string;
@@ -59,14 +73,13 @@ export function loadProfiles(files: string[], options: LoadOptions = {}): Loaded
       const loaded: LoadedProfile = { ...parsed };
       if (parsed.profile) {
         let facts = sharedFacts;
-        const factsFrom = parsed.profile.spec.environment.factsFrom;
-        if (!facts && factsFrom) {
+        if (facts) loaded.factsFile = options.nodes;
+        else {
           const root = options.root ?? (file === '-' ? process.cwd() : dirname(resolve(file)));
-          const path = resolveFactsPath(root, factsFrom, parsed.file);
-          facts = factsCache.get(path) ?? readFacts(path);
-          factsCache.set(path, facts);
-          loaded.factsFile = path;
-        } else if (facts) loaded.factsFile = options.nodes;
+          const found = factsFromProfile(parsed.profile, root, parsed.file, factsCache);
+          facts = found?.facts;
+          loaded.factsFile = found?.path;
+        }
         loaded.plan = planProfile(parsed.profile, { ...options.planOptions, facts });
       }
       out.push(loaded);

@@ -10,7 +10,7 @@ import { planProfile } from '../generators/plan/plan.js';
 import type { Plan } from '../generators/plan/types.js';
 import { renderObjects, TARGETS, type Target } from '../generators/render.js';
 import type { K8sObject } from '../generators/components/types.js';
-import { readFacts, resolveFactsPath } from '../cli/load.js';
+import { factsFromProfile } from '../cli/load.js';
 import { ciliumValuesChecker } from '../cli/values.js';
 
 /** Annotation on a NetworkProfile that picks the render target inside kustomize / Argo CD. */
@@ -57,14 +57,9 @@ export function renderProfileValue(value: unknown, options: RenderOptions): Prof
   const parsed = checkProfile(value, options.file, options.document ?? 0);
   if (!parsed.profile) return { name: parsed.name, findings: parsed.findings, objects: [], target: null };
   const profile = parsed.profile;
-  let facts;
-  let factsFile: string | undefined;
-  const factsFrom = profile.spec.environment.factsFrom;
-  if (factsFrom) {
-    factsFile = resolveFactsPath(options.root, factsFrom, options.file);
-    facts = readFacts(factsFile);
-  }
-  const plan = planProfile(profile, { facts, checkCiliumValues: ciliumValuesChecker() });
+  const found = factsFromProfile(profile, options.root, options.file);
+  const factsFile = found?.path;
+  const plan = planProfile(profile, { facts: found?.facts, checkCiliumValues: ciliumValuesChecker() });
   const findings = [...plan.findings];
   const rawEngine = (value as { spec?: { gitops?: { engine?: unknown } } })?.spec?.gitops?.engine;
   const target = options.target ?? annotatedTarget(value, findings) ?? options.defaultTarget(plan.gitops.engine, rawEngine !== undefined);
