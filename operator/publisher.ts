@@ -1,9 +1,9 @@
 // Publishing rendered trees to Git through the Publisher shape (injectable in tests), backed by
-// cli/publish's publishTrees. Credentials come from the profile's Secret; publishTrees writes key
+// gitops/'s publishTrees. Credentials come from the profile's Secret; publishTrees writes key
 // material to 0600 files in its temporary clone only for the call (the root filesystem is
 // read-only; /tmp is an emptyDir).
 import type { RenderedTree } from '../generators/render.js';
-import type { Credentials as GitCredentials } from '../cli/publish/index.js';
+import type { Credentials as GitCredentials } from '../gitops/index.js';
 
 export type { GitCredentials };
 
@@ -43,13 +43,13 @@ export function credentialsFromSecret(data: Record<string, string> | null, repoU
 }
 
 /**
- * The operator's publisher: cli/publish's publishTrees (a temporary clone, one commit per publish
+ * The operator's publisher: gitops/'s publishTrees (a temporary clone, one commit per publish
  * only when the tree changed, fetch-and-retry on a moved branch, refusal of Secrets and key
  * material). The commit message is the profile's handlebars template; publishTrees fills in
  * cluster, profile, summary and changes.
  */
 export const gitPublisher: Publisher = async (req) => {
-  const { publishTrees } = await import('../cli/publish/index.js');
+  const { publishTrees } = await import('../gitops/index.js');
   const r = await publishTrees({ repo: req.repo, branch: req.branch, trees: req.trees, message: req.message, author: req.author, credentials: req.credentials, dryRun: req.dryRun });
   return { changed: r.changed, sha: r.sha ?? '', files: r.files, attempts: r.attempts };
 };

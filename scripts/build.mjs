@@ -7,7 +7,7 @@ import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sourceDirs = ['generators', 'cli', 'operator', 'kustomize', 'test', 'bench'];
+const sourceDirs = ['generators', 'gitops', 'cli', 'operator', 'kustomize', 'test', 'bench'];
 
 function walk(dir, out) {
   if (!existsSync(dir)) return out;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync, chmodSync, rmSync
 import { join } from 'node:path';
 import { tempDir, examples, bin, root } from './helpers.js';
 import { isolatedGitEnv, git, bareRepo, startHttpGitServer, startSshServer, type HttpGitServer, type SshGitServer } from './gitserver.js';
-import { publishTrees } from '../cli/publish/index.js';
+import { publishTrees } from '../gitops/index.js';
 
 const ex = (name: string) => join(examples, name, 'networkprofile.yaml');
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cli, tempDir, examples } from './helpers.js';
 import { isolatedGitEnv, git, bareRepo } from './gitserver.js';
 import { compileCommitMessage, CommitMessageError, DEFAULT_COMMIT_TEMPLATE, effectiveTemplate, SCHEMA_DEFAULT_TEMPLATE } from '../generators/commit-message.js';
-import { pathProblem, scanForSecrets, checkTreePaths } from '../cli/publish/safety.js';
-import { publishTrees, diffTrees, PublishRefused, PublishConflict, MANIFEST } from '../cli/publish/index.js';
+import { pathProblem, scanForSecrets, checkTreePaths } from '../gitops/safety.js';
+import { publishTrees, diffTrees, PublishRefused, PublishConflict, MANIFEST } from '../gitops/index.js';
 import type { RenderedTree } from '../generators/render.js';
 
 const ex = (name: string) => join(examples, name, 'networkprofile.yaml');

@@ -9,7 +9,7 @@ import { loadProfiles } from '../load.js';
 import { hasErrors } from '../../generators/api/findings.js';
 import { renderTree, type RenderedTree } from '../../generators/render.js';
 import { planToText } from '../../generators/plan/output.js';
-import { publishTrees, PublishRefused } from '../publish/index.js';
+import { publishTrees, PublishRefused } from '../../gitops/index.js';
 
 export const usage = `Usage: netprofile demo [--repo DIR] [--examples DIR]
 

@@ -1,7 +1,7 @@
 // netprofile diff PROFILE... --repo URL|DIR: the unified diff publish would make.
 import { parseArgs } from '../args.js';
-import { diffTrees, PublishRefused } from '../publish/index.js';
-import { renderProfiles, repoAndBranch, credentialsFrom, GIT_FLAGS, CREDENTIALS_HELP } from '../publish/profiles.js';
+import { diffTrees, PublishRefused } from '../../gitops/index.js';
+import { renderProfiles, repoAndBranch, credentialsFrom, GIT_FLAGS, CREDENTIALS_HELP } from '../git-profiles.js';
 
 export const usage = `Usage: netprofile diff PROFILE... --repo URL|DIR [--branch B] [--nodes FILE] [--target T]
 

@@ -1,7 +1,7 @@
 // netprofile publish PROFILE... --repo URL|DIR [--branch B] [--nodes F] [--message TPL] [--author A] [--dry-run]
 import { parseArgs, stringFlag, UsageError } from '../args.js';
-import { publishTrees, PublishRefused, redact } from '../publish/index.js';
-import { renderProfiles, chooseTemplate, repoAndBranch, credentialsFrom, parseAuthor, GIT_FLAGS, CREDENTIALS_HELP } from '../publish/profiles.js';
+import { publishTrees, PublishRefused, redact } from '../../gitops/index.js';
+import { renderProfiles, chooseTemplate, repoAndBranch, credentialsFrom, parseAuthor, GIT_FLAGS, CREDENTIALS_HELP } from '../git-profiles.js';
 import type { CommitChanges } from '../../generators/commit-message.js';
 
 export const usage = `Usage: netprofile publish PROFILE... --repo URL|DIR [--branch B] [--nodes FILE]

@@ -1,13 +1,13 @@
 // The front half shared by publish, diff and demo: load and plan the profiles, refuse on any error
 // finding (nothing is committed), render each tree, collect credentials from flags/environment.
-import { loadProfiles, type LoadedProfile } from '../load.js';
-import { formatFinding, hasErrors } from '../../generators/api/findings.js';
-import { renderTree, RenderRefused, TARGETS, type RenderedTree, type Target } from '../../generators/render.js';
-import { compileCommitMessage, effectiveTemplate, CommitMessageError } from '../../generators/commit-message.js';
-import type { Plan } from '../../generators/plan/types.js';
-import { readInput } from '../io.js';
-import { UsageError, stringFlag, type ParsedArgs, type FlagSpec } from '../args.js';
-import type { Credentials } from './git.js';
+import { loadProfiles, type LoadedProfile } from './load.js';
+import { formatFinding, hasErrors } from '../generators/api/findings.js';
+import { renderTree, RenderRefused, TARGETS, type RenderedTree, type Target } from '../generators/render.js';
+import { compileCommitMessage, effectiveTemplate, CommitMessageError } from '../generators/commit-message.js';
+import type { Plan } from '../generators/plan/types.js';
+import { readInput } from './io.js';
+import { UsageError, stringFlag, type ParsedArgs, type FlagSpec } from './args.js';
+import type { Credentials } from '../gitops/git.js';
 
 export const GIT_FLAGS: FlagSpec[] = [
   { name: 'repo', value: true },

@@ -5,8 +5,8 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, lstatSync, r
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
 import { createHash } from 'node:crypto';
-import type { RenderedTree } from '../../generators/render.js';
-import { compileCommitMessage, effectiveTemplate, summarizeChanges, CommitMessageError, type CommitChanges, type CommitMessageContext } from '../../generators/commit-message.js';
+import type { RenderedTree } from '../generators/render.js';
+import { compileCommitMessage, effectiveTemplate, summarizeChanges, CommitMessageError, type CommitChanges, type CommitMessageContext } from '../generators/commit-message.js';
 import { checkTreePaths, scanForSecrets, normalisePath, type TreeProblem } from './safety.js';
 import { gitEnvironment, makeGit, redact, GitError, type Credentials, type Git } from './git.js';
 

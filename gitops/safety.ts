@@ -1,7 +1,7 @@
 // The checks that run before any Git work: where a tree may land, and what it may not contain.
 // Pure functions (strings in, problems out) so the operator and the tests call them directly.
 import { parseAllDocuments } from 'yaml';
-import type { RenderedTree } from '../../generators/render.js';
+import type { RenderedTree } from '../generators/render.js';
 
 /** Why a path is unacceptable, or null when it is a clean relative path inside the repository. */
 export function pathProblem(path: string): string | null {
