@@ -24,6 +24,9 @@ export const RULES = {
   'environment-unknown': 'environment is auto and there are no facts to detect from, or the nodes disagree',
   'invalid-field': 'a value that does not parse or a field that does not exist',
   'values-conflict': 'spec.cni.cilium.values overrides a value the planner decided',
+  'cilium-bfd-unsupported': "BFD asked for on Cilium's BGP control plane, which has none",
+  'chart-version-unknown': 'a chart version that was never released',
+  'pool-off-subnet': 'an L2-announced pool outside every node subnet: nobody would answer ARP/NDP for it',
 } as const;
 
 export type RuleId = keyof typeof RULES;

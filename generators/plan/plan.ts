@@ -5,6 +5,7 @@ import type { NetworkProfile } from '../api/profile.js';
 import type { Finding, RuleId, Severity } from '../api/findings.js';
 import { type AddressBlock, type Family, isBlock, parseAddressBlock, parseCIDR, parseIP, overlaps, contains, containsIP, firstIP, lastIP, formatIP } from '../api/net.js';
 import { type Detection, formatEvidence } from '../detect/detect.js';
+import { runRuleChecks } from './rules/index.js';
 import type { CcmProvider, Decision, EnvironmentClass, Implementation, Plan, PlanBlock, PlanPeer, PlanPool, Speaker } from './types.js';
 
 export interface PlanOptions {
@@ -233,7 +234,7 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
   if (!spec.gitops.path) decide('gitops.path', gitPath, 'default: clusters/<cluster.name>/network');
 
   const lbBgp = mode === 'bgp' ? { localASN: lbSpec.bgp.localASN ?? null, peers: planPeers, advertise: [...lbSpec.bgp.advertise] } : null;
-  return {
+  const plan: Plan = {
     profile: profile.metadata.name,
     namespace: profile.metadata.namespace ?? null,
     cluster: {
@@ -271,6 +272,9 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
     decisions,
     findings,
   };
+  // The rules that are pure checks over the finished plan (generators/plan/rules/).
+  findings.push(...runRuleChecks({ profile, plan, facts }));
+  return plan;
 }
 
 // ---------------------------------------------------------------------------------------------

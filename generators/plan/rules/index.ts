@@ -1,0 +1,18 @@
+// Every rule unit, in the order `netprofile rules` lists them. Add a unit: one file in this folder
+// exporting a RuleUnit, one line here.
+import type { RuleContext, RuleUnit } from './registry.js';
+import type { Finding } from '../../api/findings.js';
+
+export const RULE_UNITS: readonly RuleUnit[] = [
+];
+
+/** Runs every unit's check over a finished plan. */
+export function runRuleChecks(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const unit of RULE_UNITS) if (unit.check) out.push(...unit.check(ctx));
+  return out;
+}
+
+export function ruleUnit(id: string): RuleUnit | undefined {
+  return RULE_UNITS.find((u) => u.id === id);
+}
