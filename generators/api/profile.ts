@@ -20,6 +20,8 @@ const relativePath: Check = (v: string) => {
   if (v.split('/').some((seg) => seg === '.git')) return 'must not point into .git';
   return undefined;
 };
+// git check-ref-format's rules for a branch name (the ones publish enforces too).
+const branchName: Check = (v: string) => (v === '' || (/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/.test(v) && !v.endsWith('.lock')) ? undefined : `"${v.slice(0, 60)}" is not a valid Git branch name`);
 const chartVersion: Check = (v: string) => {
   const m = /^1\.(\d+)\.(\d+)$/.exec(v);
   if (!m) return `"${v.slice(0, 40)}" is not a Cilium chart version (e.g. 1.18.3)`;
@@ -144,6 +146,9 @@ export const gitopsSchema = s.section({
     secretRef: s.object({ name: s.string({ check: dnsLabelOrSubdomain() }) }, ['name']),
   }, ['url']),
   commitMessage: s.stringDefault('netprofile({{cluster}}): {{summary}}', { maxLength: 4096 }),
+  // Operator only (the command line has --review-branch).
+  reviewBranch: s.string({ check: branchName, maxLength: 200, description: 'Commit to this branch (made from repo.branch) instead of repo.branch, for review through a pull request; empty commits straight to repo.branch.' }),
+  deletionPolicy: s.enumOf(['orphan', 'prune'], { default: 'orphan', description: 'What the operator does with the published tree when the profile is deleted or its gitops.path, repo.url or repo.branch changes: orphan leaves it in Git, prune removes it in a commit (the profile keeps the netprofile.io/gitops finalizer until then).' }),
 });
 
 export const specSchema = s.section({
