@@ -7,7 +7,7 @@ import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { RenderedTree } from '../generators/render.js';
 import { compileCommitMessage, effectiveTemplate, summarizeChanges, CommitMessageError, type CommitChanges, type CommitMessageContext } from '../generators/commit-message.js';
-import { checkTreePaths, scanForSecrets, normalisePath, type TreeProblem } from './safety.js';
+import { checkTreePaths, scanForSecrets, normalisePath, pathProblem, type TreeProblem } from './safety.js';
 import { gitEnvironment, makeGit, redact, GitError, type Credentials, type Git } from './git.js';
 
 export type { Credentials } from './git.js';
@@ -18,6 +18,12 @@ export interface PublishOptions {
   /** Default: main. */
   branch?: string;
   trees: RenderedTree[];
+  /**
+   * Paths whose published trees this commit removes (the operator's deletionPolicy: prune, when a
+   * profile is deleted or moves). Only files the tree's manifest vouches for are removed silently:
+   * a hand-edited or hand-added file there is a conflict, reported and never deleted.
+   */
+  remove?: string[];
   /** A handlebars template (cluster, profile, summary, changes) or a function of that context. */
   message?: string | ((ctx: CommitMessageContext) => string);
   author?: { name: string; email: string };
@@ -154,7 +160,13 @@ function classifyRepo(repo: string): { kind: 'url' | 'local'; url: string } {
 
 async function openSession(options: PublishOptions) {
   const trees = options.trees.map((t) => ({ ...t, path: t.path }));
-  if (!trees.length) throw new PublishRefused('nothing to publish: no rendered trees');
+  const remove = [...new Set((options.remove ?? []).map(normalisePath))];
+  if (!trees.length && !remove.length) throw new PublishRefused('nothing to publish: no rendered trees');
+  for (const r of remove) {
+    const bad = pathProblem(r);
+    if (bad) throw new PublishRefused(`refused: the path to remove "${r.slice(0, 200)}" ${bad}`);
+    if (trees.some((t) => { const p = normalisePath(t.path); return p === r || p.startsWith(`${r}/`) || r.startsWith(`${p}/`); })) throw new PublishRefused(`refused: the path to remove "${r.slice(0, 200)}" overlaps a tree being published`);
+  }
   // Everything that can be refused without Git is refused first: nothing is cloned or pushed.
   const pathProblems = checkTreePaths(trees);
   if (pathProblems.length) throw new PublishRefused(`refused: ${pathProblems.map((p) => `${p.profile}: ${p.message}`).join('; ')}`, pathProblems);
@@ -163,7 +175,7 @@ async function openSession(options: PublishOptions) {
   const branch = options.branch ?? 'main';
   if (!/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/.test(branch) || branch.endsWith('.lock')) throw new PublishRefused(`branch "${branch.slice(0, 80)}" is not a valid branch name`);
   const renderMessage = typeof options.message === 'function' ? options.message : compileCommitMessage(effectiveTemplate(options.message));
-  const paths = trees.map((t) => normalisePath(t.path)).sort();
+  const paths = [...trees.map((t) => normalisePath(t.path)), ...remove].sort();
 
   const cls = classifyRepo(options.repo);
   let remote: Remote = { kind: 'url', url: cls.url };
@@ -183,7 +195,7 @@ async function openSession(options: PublishOptions) {
     return {
       branch, repoLabel,
       message: (files: CommitChanges) => renderMessage(messageContext(trees, files, paths)),
-      compute: () => compute(git, trees, paths, branch, objectFormat, clone, repoLabel),
+      compute: () => compute(git, [...trees, ...remove.map((path) => ({ path, files: {}, removed: true }))], paths, branch, objectFormat, clone, repoLabel),
       diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,
         // The manifest changes whenever a file does; the files themselves are the diff to read.
         ...paths.map((p) => `:(exclude,literal)${p}/${MANIFEST}`)]),
@@ -313,7 +325,10 @@ function parseLsTree(out: string): Entry[] {
   });
 }
 
-async function compute(git: Git, trees: RenderedTree[], paths: string[], branch: string, format: string, clone: string, label: string): Promise<Computed> {
+/** A tree to publish, or (removed) a published path to empty. */
+type Target = Pick<RenderedTree, 'path' | 'files'> & { removed?: boolean };
+
+async function compute(git: Git, trees: Target[], paths: string[], branch: string, format: string, clone: string, label: string): Promise<Computed> {
   const base = await fetchBase(git, branch);
   const emptyTree = (await git.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
   const baseTree = base ? (await git.raw(['rev-parse', `${base}^{tree}`])).trim() : emptyTree;
@@ -353,6 +368,7 @@ async function compute(git: Git, trees: RenderedTree[], paths: string[], branch:
   await git.raw(base ? ['read-tree', base] : ['read-tree', '--empty']);
   await git.raw(['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...paths]);
   for (const tree of trees) {
+    if (tree.removed) continue;
     const path = normalisePath(tree.path);
     const files: Record<string, string> = { ...tree.files, [MANIFEST]: manifestFor(tree.files) };
     for (const [rel, content] of Object.entries(files)) {
@@ -361,7 +377,8 @@ async function compute(git: Git, trees: RenderedTree[], paths: string[], branch:
       writeFileSync(full, content);
     }
   }
-  await git.raw(['-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', 'add', '-f', '--', ...paths]);
+  const written = trees.filter((t) => !t.removed).map((t) => normalisePath(t.path));
+  if (written.length) await git.raw(['-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', 'add', '-f', '--', ...written]);
   const tree = (await git.raw(['write-tree'])).trim();
   const files: CommitChanges = { added: [], changed: [], removed: [] };
   if (tree !== baseTree) {
