@@ -9,7 +9,10 @@ Runs the in-cluster controller: watches NetworkProfiles and Nodes, plans, render
 each profile's spec.gitops.repo and writes status and Events.
 
   --kubeconfig FILE                   kubeconfig to use; else $KUBECONFIG; else in-cluster
-  --namespace NS                      watch NetworkProfiles in NS only (default: all namespaces)
+  --namespace NS                      watch NetworkProfiles (and their Secrets) in NS (default:
+                                      $POD_NAMESPACE, the operator's own namespace)
+  --all-namespaces                    watch NetworkProfiles in every namespace (grant Secret access
+                                      per namespace: see the README, "Scope and RBAC")
   --leader-elect[=true|false]         elect a leader with a coordination.k8s.io/v1 Lease (default false)
   --leader-election-namespace NS      where the Lease lives (default: $POD_NAMESPACE)
   --leader-election-id NAME           the Lease name (default netprofile-operator)
@@ -50,7 +53,7 @@ export function parseDuration(text: string, flag: string): number {
   return Math.round(total);
 }
 
-const BOOLEANS = ['leader-elect', 'probe-metadata'];
+const BOOLEANS = ['leader-elect', 'probe-metadata', 'all-namespaces'];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function parseOperatorFlags(argv: string[], env: NodeJS.ProcessEnv): OperatorFlags {
@@ -66,14 +69,19 @@ export function parseOperatorFlags(argv: string[], env: NodeJS.ProcessEnv): Oper
     normalised.push(a);
   }
   const args = parseArgs(normalised, [
-    { name: 'kubeconfig', value: true }, { name: 'namespace', value: true },
+    { name: 'kubeconfig', value: true }, { name: 'namespace', value: true }, { name: 'all-namespaces' },
     { name: 'leader-elect' }, { name: 'leader-election-namespace', value: true }, { name: 'leader-election-id', value: true },
     { name: 'metrics-bind-address', value: true }, { name: 'health-probe-bind-address', value: true },
     { name: 'resync-period', value: true }, { name: 'max-concurrent-reconciles', value: true },
     { name: 'probe-metadata' }, { name: 'verbose', short: 'v' },
   ]);
   if (args.positionals.length) throw new UsageError(`operator takes no arguments, got "${args.positionals[0].slice(0, 40)}"`);
-  const namespace = stringFlag(args, 'namespace') ?? null;
+  // Scope: one namespace (the operator's own by default, where the install grants Secret access),
+  // or every namespace on request.
+  const allNamespaces = args.flags['all-namespaces'] === true;
+  if (allNamespaces && stringFlag(args, 'namespace') !== undefined) throw new UsageError('--namespace and --all-namespaces exclude each other');
+  const namespace = allNamespaces ? null : stringFlag(args, 'namespace') ?? env.POD_NAMESPACE ?? null;
+  if (!allNamespaces && namespace === null && !args.help) throw new UsageError('say which namespace to watch: --namespace NS (default $POD_NAMESPACE, unset here) or --all-namespaces');
   if (namespace !== null && !DNS_LABEL.test(namespace)) throw new UsageError(`--namespace "${namespace.slice(0, 63)}" is not a namespace name`);
   const leaderElect = args.flags['leader-elect'] === true;
   const leaderElectionNamespace = stringFlag(args, 'leader-election-namespace') ?? env.POD_NAMESPACE ?? null;

@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     log,
     metrics,
     probe: flags.probeMetadata ? () => probeMetadata() : undefined,
+    serviceAccount: process.env.POD_NAMESPACE && process.env.SERVICE_ACCOUNT_NAME ? { namespace: process.env.POD_NAMESPACE, name: process.env.SERVICE_ACCOUNT_NAME } : undefined,
   });
 
   const servers: Server[] = [];

@@ -28,6 +28,8 @@ export interface OperatorOptions {
   author?: { name: string; email: string };
   /** Evidence from instance-metadata probes, gathered once at start (--probe-metadata). */
   probe?: () => Promise<string[]>;
+  /** The operator's ServiceAccount, named in RBAC hints (from POD_NAMESPACE and SERVICE_ACCOUNT_NAME). */
+  serviceAccount?: { namespace: string; name: string };
 }
 
 export class Operator {
@@ -52,6 +54,7 @@ export class Operator {
       getNodes: () => this.nodes.list(),
       probeEvidence: () => this.probeEvidence,
       canPublish: () => !this.stopped && (this.leader ? this.leader.isLeader() : true),
+      serviceAccount: o.serviceAccount,
     });
     this.queue = new WorkQueue(async (key) => {
       const result = await this.reconciler.reconcile(key);

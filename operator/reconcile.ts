@@ -15,7 +15,8 @@ import type { KubeObject } from './informer.js';
 import { KubeError, metaTime, type KubeApi } from './kube.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { credentialsFromSecret, CredentialsError, type Publisher } from './publisher.js';
+import { CredentialsError, type Publisher } from './publisher.js';
+import { readCredentials, type ServiceAccountRef } from './secrets.js';
 import { conditionOf, environmentStatus, findingsStatus, mergeConditions, mergePatchFor, planSummary, sameJSON, type DesiredCondition, type ProfileStatus } from './status.js';
 
 export type ReconcileResult = 'published' | 'unchanged' | 'rejected' | 'error' | 'deleted' | 'skipped';
@@ -34,7 +35,11 @@ export interface ReconcilerDeps {
   probeEvidence(): string[];
   /** Checked right before publishing: only the leader may write to Git. */
   canPublish(): boolean;
+  /** The operator's ServiceAccount (named in RBAC hints); default netprofile-system/netprofile-operator. */
+  serviceAccount?: ServiceAccountRef;
 }
+
+const DEFAULT_SERVICE_ACCOUNT: ServiceAccountRef = { namespace: 'netprofile-system', name: 'netprofile-operator' };
 
 /** Raised when publishing failed; the status was written, the queue backs off. */
 export class PublishFailed extends Error {}
@@ -191,13 +196,7 @@ export class Reconciler {
   }
 
   private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger) {
-    const secretName = repo.secretRef?.name;
-    let data: Record<string, string> | null = null;
-    if (secretName) {
-      data = await this.d.api.readSecret(namespace, secretName);
-      if (!data) throw new CredentialsError(`Secret ${namespace}/${secretName} (spec.gitops.repo.secretRef) does not exist; create it with the Git credentials (identity + known_hosts for ssh, username/password or token for https)`);
-    }
-    const credentials = credentialsFromSecret(data, repo.url, secretName);
+    const credentials = await readCredentials(this.d.api, namespace, repo.secretRef?.name, repo.url, this.d.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT);
     const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, trees: [tree], message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
     log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
     return outcome;

@@ -49,20 +49,26 @@ function build(): any[] {
 
 test('kubectl kustomize operator/deploy builds the whole install', () => {
   const objects = build();
-  assert.equal(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount']);
+  assert.equal(objects.map((o) => o.kind).sort(), ['ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'Deployment', 'Namespace', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'RoleBinding', 'ServiceAccount']);
   for (const o of objects.filter((x) => !['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding'].includes(x.kind))) assert.is(o.metadata.namespace, 'netprofile-system', `${o.kind} namespace`);
 });
 
 test('RBAC is least privilege', () => {
   const objects = build();
-  const cluster = objects.find((o) => o.kind === 'ClusterRole');
+  // test/operator-rbac.test.ts checks these against the requests the operator makes.
+  const cluster = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'netprofile-operator');
+  const secrets = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'netprofile-operator-secrets');
   const role = objects.find((o) => o.kind === 'Role');
   const rules = (r: any) => r.rules.flatMap((x: any) => x.apiGroups.flatMap((g: string) => x.resources.map((res: string) => `${g}/${res}:${[...x.verbs].sort().join(',')}`))).sort();
-  assert.equal(rules(cluster), ['/events:create,patch', '/nodes:get,list,watch', 'events.k8s.io/events:create,patch', 'netprofile.io/networkprofiles/status:patch,update', 'netprofile.io/networkprofiles:get,list,watch'].sort());
-  assert.equal(rules(role), ['/secrets:get', 'coordination.k8s.io/leases:create,get,update']);
-  const all = [...cluster.rules, ...role.rules];
+  assert.equal(rules(cluster), ['/events:create', '/nodes:list,watch', 'netprofile.io/networkprofiles/status:patch', 'netprofile.io/networkprofiles:list,watch'].sort());
+  assert.equal(rules(secrets), ['/secrets:get']);
+  assert.equal(rules(role), ['coordination.k8s.io/leases:create,get,update']);
+  const all = [...cluster.rules, ...secrets.rules, ...role.rules];
   assert.not.ok(all.some((r: any) => r.verbs.includes('*') || r.resources.includes('*') || r.apiGroups.includes('*')), 'no wildcards');
-  assert.not.ok(cluster.rules.some((r: any) => r.resources.includes('secrets')), 'Secrets only in the operator namespace');
+  // Secrets are never readable cluster-wide: the secrets ClusterRole is bound by RoleBindings only.
+  const bindings = objects.filter((o) => o.roleRef?.name === 'netprofile-operator-secrets');
+  assert.equal(bindings.map((b) => `${b.kind}/${b.metadata.namespace}`), ['RoleBinding/netprofile-system']);
+  assert.not.ok(cluster.rules.some((r: any) => r.resources.includes('secrets')));
 });
 
 test('the Deployment runs non-root on a read-only root filesystem, with probes and resources', () => {
@@ -83,11 +89,32 @@ test('the Deployment runs non-root on a read-only root filesystem, with probes a
   assert.ok(pod.terminationGracePeriodSeconds >= 10, 'longer than the 10 s stop');
 });
 
-test('the Dockerfile runs as non-root on Node 20', () => {
+test('a PodDisruptionBudget lets a drain take one of the two replicas at a time', () => {
+  const objects = build();
+  const d = objects.find((o) => o.kind === 'Deployment');
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget');
+  assert.is(pdb.apiVersion, 'policy/v1');
+  assert.is(pdb.metadata.namespace, 'netprofile-system');
+  assert.is(d.spec.replicas, 2);
+  assert.is(pdb.spec.maxUnavailable, 1);
+  assert.equal(pdb.spec.selector.matchLabels, d.spec.selector.matchLabels);
+  assert.ok(d.spec.template.spec.containers[0].env.some((e: any) => e.name === 'SERVICE_ACCOUNT_NAME' && e.valueFrom.fieldRef.fieldPath === 'spec.serviceAccountName'), 'the ServiceAccount is named in RBAC hints');
+});
+
+test('the Dockerfile runs as non-root on a pinned Node 20 under tini', () => {
   const text = readFileSync(join(root, 'operator', 'Dockerfile'), 'utf8');
-  assert.match(text, /FROM node:20/);
+  const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+  assert.equal(froms, ['node:20.19.3-bookworm-slim', 'node:20.19.3-bookworm-slim'], 'a released version tag, not a moving one');
   assert.match(text, /^USER 65532:65532$/m);
-  assert.match(text, /ENTRYPOINT \["node", "\/app\/bin\/netprofile"\]/);
+  assert.match(text, /apt-get install [^\n]*\btini\b/);
+  assert.match(text, /ENTRYPOINT \["\/usr\/bin\/tini", "--", "node", "\/app\/bin\/netprofile"\]/);
+});
+
+test('.dockerignore keeps host modules, build output and Git history out of the build context', () => {
+  const lines = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  for (const p of ['node_modules', '.git', 'dist', 'demo-gitops']) assert.ok(lines.includes(p), `${p} is ignored`);
+  // What the build stage needs stays in.
+  for (const p of ['package.json', 'package-lock.json', 'scripts', 'generators', 'operator', 'bin', 'test', 'bench']) assert.not.ok(lines.includes(p), `${p} is needed by the build`);
 });
 
 test.run();

@@ -19,7 +19,7 @@ test('netprofile operator: publishes, serves probes and metrics, and SIGTERM rel
   writeFileSync(kubeconfig, kubeconfigFor(server));
   fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
   fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0' } });
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

@@ -71,7 +71,7 @@ queue.run();
 const flags = suite('operator flags');
 
 flags('controller-runtime names and defaults', () => {
-  const f = parseOperatorFlags([], {});
+  const f = parseOperatorFlags(['--all-namespaces'], {});
   assert.equal(f.metricsAddress, { host: undefined, port: 8080 });
   assert.equal(f.probeAddress, { host: undefined, port: 8081 });
   assert.is(f.leaderElect, false);
@@ -85,13 +85,21 @@ flags('controller-runtime names and defaults', () => {
   assert.is(g.resyncMs, 5_400_000);
   assert.is(g.namespace, 'team-a');
   assert.is(g.probeMetadata, true);
-  assert.is(parseOperatorFlags(['--leader-elect=false'], {}).leaderElect, false);
+  assert.is(parseOperatorFlags(['--leader-elect=false', '--all-namespaces'], {}).leaderElect, false);
+});
+
+flags('the watch scope defaults to the operator\'s own namespace, where the install grants Secret access', () => {
+  assert.is(parseOperatorFlags([], { POD_NAMESPACE: 'netprofile-system' }).namespace, 'netprofile-system');
+  assert.is(parseOperatorFlags(['--namespace', 'team-a'], { POD_NAMESPACE: 'netprofile-system' }).namespace, 'team-a');
+  assert.is(parseOperatorFlags(['--all-namespaces'], { POD_NAMESPACE: 'netprofile-system' }).namespace, null);
+  assert.throws(() => parseOperatorFlags([], {}), (e: Error) => e instanceof UsageError && /--namespace NS .*--all-namespaces/.test(e.message));
+  assert.throws(() => parseOperatorFlags(['--namespace', 'a', '--all-namespaces'], {}), /exclude each other/);
 });
 
 flags('bad flags are usage errors that say what to do', () => {
-  assert.throws(() => parseOperatorFlags(['--leader-elect'], {}), (e: Error) => e instanceof UsageError && /POD_NAMESPACE/.test(e.message));
-  assert.throws(() => parseOperatorFlags(['--resync-period', '10'], {}), /not a duration/);
-  assert.throws(() => parseOperatorFlags(['--metrics-bind-address', 'localhost'], {}), /HOST:PORT/);
+  assert.throws(() => parseOperatorFlags(['--leader-elect', '--namespace', 'a'], {}), (e: Error) => e instanceof UsageError && /POD_NAMESPACE/.test(e.message));
+  assert.throws(() => parseOperatorFlags(['--resync-period', '10', '--all-namespaces'], {}), /not a duration/);
+  assert.throws(() => parseOperatorFlags(['--metrics-bind-address', 'localhost', '--all-namespaces'], {}), /HOST:PORT/);
   assert.throws(() => parseOperatorFlags(['--namespace', 'Bad_NS'], {}), /not a namespace name/);
   assert.throws(() => parseOperatorFlags(['--leader-elect=maybe'], {}), /true or false/);
   assert.throws(() => parseOperatorFlags(['--no-such-flag'], {}), /unknown flag/);
@@ -100,12 +108,12 @@ flags('bad flags are usage errors that say what to do', () => {
 });
 
 flags('netprofile operator exits 2 on usage and environment errors, naming the fix', () => {
-  const r = cli(['operator', '--resync-period', 'soon']);
+  const r = cli(['operator', '--all-namespaces', '--resync-period', 'soon']);
   assert.is(r.code, 2);
   assert.match(r.stderr, /--resync-period "soon" is not a duration/);
   const env = { ...process.env, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' };
   delete (env as any).KUBECONFIG; delete (env as any).KUBERNETES_SERVICE_HOST;
-  const s = cli(['operator', '--health-probe-bind-address=0', '--metrics-bind-address=0'], { env });
+  const s = cli(['operator', '--all-namespaces', '--health-probe-bind-address=0', '--metrics-bind-address=0'], { env });
   assert.is(s.code, 2);
   assert.match(s.stderr, /pass --kubeconfig FILE, set KUBECONFIG, or run in a cluster/);
   const h = cli(['operator', '--help']);

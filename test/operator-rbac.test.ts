@@ -1,0 +1,88 @@
+// Scope and RBAC agree with the code: every request the operator makes (recorded by the fake
+// apiserver while the real operator publishes, elects a leader, records Events and stops) is a verb
+// the install grants, and the install grants no verb the operator never makes. A Secret the
+// ServiceAccount may not read is CredentialsUnavailable with the command that grants it.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { root } from './helpers.js';
+import { harness, bareMetalNode, l2Profile, readyOf, waitFor, type Recorded } from './kube-fake.js';
+
+const deploy = join(root, 'operator', 'deploy');
+
+/** group/resource:verb of one request, as the authorizer sees it. */
+export function permissionOf(r: Recorded): string {
+  const p = r.path;
+  const watch = r.query.watch === 'true';
+  let m: RegExpExecArray | null;
+  if (p === '/api/v1/nodes') return `/nodes:${watch ? 'watch' : 'list'}`;
+  if ((m = /^\/apis\/netprofile\.io\/v1alpha1(?:\/namespaces\/[^/]+)?\/networkprofiles(?:\/([^/]+))?(\/status)?$/.exec(p))) {
+    if (m[2]) return `netprofile.io/networkprofiles/status:${r.method.toLowerCase()}`;
+    if (m[1]) return `netprofile.io/networkprofiles:${({ GET: 'get', PATCH: 'patch', PUT: 'update', DELETE: 'delete' } as Record<string, string>)[r.method]}`;
+    return `netprofile.io/networkprofiles:${watch ? 'watch' : 'list'}`;
+  }
+  if ((m = /^\/api\/v1\/namespaces\/[^/]+\/secrets(\/[^/]+)?$/.exec(p))) return `/secrets:${m[1] ? 'get' : watch ? 'watch' : 'list'}`;
+  if ((m = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/[^/]+\/leases(\/[^/]+)?$/.exec(p))) return `coordination.k8s.io/leases:${r.method === 'POST' ? 'create' : r.method === 'PUT' ? 'update' : 'get'}`;
+  if (/^\/api\/v1\/namespaces\/[^/]+\/events$/.test(p) && r.method === 'POST') return '/events:create';
+  return `unknown:${r.method} ${p}`;
+}
+
+function granted(): Set<string> {
+  const r = spawnSync('kubectl', ['kustomize', deploy], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const objects = parseAllDocuments(r.stdout).map((d) => d.toJS());
+  const sa = objects.find((o) => o.kind === 'ServiceAccount');
+  const bound = objects.filter((o) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.subjects.some((s: any) => s.kind === 'ServiceAccount' && s.name === sa.metadata.name && s.namespace === sa.metadata.namespace));
+  const out = new Set<string>();
+  for (const b of bound) {
+    const role = objects.find((o) => o.kind === b.roleRef.kind && o.metadata.name === b.roleRef.name);
+    assert.ok(role, `${b.kind} ${b.metadata.name} binds ${b.roleRef.kind} ${b.roleRef.name}, which the install does not have`);
+    for (const rule of role.rules) for (const g of rule.apiGroups) for (const res of rule.resources) for (const v of rule.verbs) out.add(`${g}/${res}:${v}`);
+  }
+  return out;
+}
+
+const rbac = suite('operator RBAC');
+
+rbac('the install grants exactly the verbs the operator calls', async () => {
+  const h = await harness();
+  try {
+    h.fake.addSecret('netprofile-system', 'fleet-creds', { token: 'not-used-by-file-remotes' });
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    const profile = l2Profile('lab', h.url);
+    profile.spec.gitops.repo.secretRef = { name: 'fleet-creds' };
+    h.fake.addProfile(profile);
+    const op = await h.start({ leaderElect: true, namespace: 'netprofile-system' });
+    await waitFor(() => readyOf(h.fake.profiles.get('netprofile-system/lab'))?.status === 'True', 'Ready=True');
+    await waitFor(() => h.fake.events.length > 0, 'the Published Event');
+    await op.stop(2000);
+    const used = new Set(h.fake.requests.map(permissionOf));
+    const grants = granted();
+    assert.equal([...used].filter((u) => !grants.has(u)).sort(), [], 'called but not granted');
+    assert.equal([...grants].filter((g) => !used.has(g)).sort(), [], 'granted but never called');
+    assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
+rbac('a Secret the ServiceAccount may not get is CredentialsUnavailable with the kubectl command that grants it', async () => {
+  const h = await harness();
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    const profile = l2Profile('lab', h.url);
+    profile.metadata.namespace = 'team-a';
+    profile.spec.gitops.repo.secretRef = { name: 'fleet-creds' };
+    h.fake.addProfile(profile);
+    h.fake.fail('GET', /^\/api\/v1\/namespaces\/team-a\/secrets\//, 403, 1000, 'Forbidden');
+    await h.start({ namespace: null });
+    const obj = await waitFor(() => { const p = h.fake.profiles.get('team-a/lab'); return readyOf(p)?.status === 'False' ? p : null; }, 'Ready=False');
+    const published = obj.status.conditions.find((c: any) => c.type === 'Published');
+    assert.is(published.reason, 'CredentialsUnavailable');
+    assert.match(published.message, /no "get" on secrets in namespace team-a/);
+    assert.ok(published.message.includes('kubectl create rolebinding netprofile-operator-secrets --namespace team-a --clusterrole=netprofile-operator-secrets --serviceaccount=netprofile-system:netprofile-operator'), published.message);
+    assert.equal(h.commits(), []);
+  } finally { await h.done(); }
+});
+
+rbac.run();

@@ -1,0 +1,46 @@
+// The image's entrypoint: tini as PID 1 in front of node (operator/Dockerfile). A SIGTERM sent to
+// tini (what the kubelet does) reaches the operator, which stops, releases the Lease and exits 0;
+// tini exits with the operator's code. Runs the real binary against the fake apiserver on a port.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bin, tempDir } from './helpers.js';
+import { FakeKube, kubeconfigFor, waitFor, bareMetalNode, l2Profile, readyOf } from './kube-fake.js';
+
+const TINI = '/usr/bin/tini';
+
+test('under tini, SIGTERM stops the operator, releases the Lease and exits 0', async () => {
+  assert.ok(existsSync(TINI), `${TINI} is missing: install Debian's tini package (.ci/run does)`);
+  const dir = tempDir('netprofile-operator-tini-');
+  const fake = new FakeKube();
+  const remote = join(dir.path, 'fleet.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+  const server = await fake.listen();
+  const kubeconfig = join(dir.path, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(server));
+  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+  fake.addProfile(l2Profile('lab', `file://${remote}`));
+  const child = spawn(TINI, ['--', process.execPath, bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c; });
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  try {
+    await waitFor(() => readyOf(fake.profiles.get('netprofile-system/lab'))?.status === 'True', 'Ready=True', 15_000);
+    assert.ok(fake.leases.get('netprofile-system/netprofile-operator').spec.holderIdentity.startsWith('netprofile-operator-0_'));
+    child.kill('SIGTERM');
+    const end = await exited;
+    assert.equal(end, { code: 0, signal: null }, stderr.slice(-2000));
+    assert.is(fake.leases.get('netprofile-system/netprofile-operator').spec.holderIdentity, '', 'the Lease was released');
+    assert.match(stderr, /"msg":"stopped"/);
+  } finally {
+    clearTimeout(kill);
+    child.kill('SIGKILL');
+    await fake.close();
+    dir.cleanup();
+  }
+});
+
+test.run();
