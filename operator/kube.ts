@@ -37,6 +37,8 @@ export interface KubeApi {
   nodes(): ListWatch;
   /** JSON merge patch of the status subresource (application/merge-patch+json). */
   patchProfileStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
+  /** JSON merge patch of the object's metadata (finalizers), guarded by its resourceVersion. */
+  patchProfileMetadata(namespace: string, name: string, metadata: { finalizers: string[]; resourceVersion?: string }): Promise<void>;
   /** The Secret's data, base64-decoded; null when it does not exist. */
   readSecret(namespace: string, name: string): Promise<Record<string, string> | null>;
   readLease(namespace: string, name: string): Promise<Lease | null>;
@@ -132,6 +134,11 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
       try {
         await custom.patchNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { status } }, mergePatch);
       } catch (e) { throw toKubeError(e, `patch status of ${PLURAL}/${name} in ${namespace}`); }
+    },
+    async patchProfileMetadata(namespace, name, metadata) {
+      try {
+        await custom.patchNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { metadata } }, mergePatch);
+      } catch (e) { throw toKubeError(e, `patch ${PLURAL}/${name} in ${namespace}`); }
     },
     async readSecret(namespace, name) {
       try {

@@ -17,6 +17,7 @@ import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { CredentialsError, type Publisher } from './publisher.js';
 import { readCredentials, type ServiceAccountRef } from './secrets.js';
+import { ensureFinalizer, finalize, sameTarget, staleTree, type LifecycleDeps } from './finalizer.js';
 import { conditionOf, environmentStatus, findingsStatus, mergeConditions, mergePatchFor, planSummary, sameJSON, type DesiredCondition, type ProfileStatus } from './status.js';
 
 export type ReconcileResult = 'published' | 'unchanged' | 'rejected' | 'error' | 'deleted' | 'skipped';
@@ -76,6 +77,14 @@ export class Reconciler {
 
   private async reconcileObject(key: string, obj: KubeObject): Promise<ReconcileResult> {
     const log = this.d.log.with({ profile: key });
+    // The published tree's lifecycle (operator/finalizer.ts): a deleted profile is finalized, a
+    // live one carries the finalizer exactly when its deletionPolicy is prune.
+    if (obj.metadata.deletionTimestamp) {
+      if (!this.d.canPublish()) return 'skipped';
+      await finalize(this.lifecycle(log), obj);
+      return 'deleted';
+    }
+    if (this.d.canPublish()) await ensureFinalizer(this.lifecycle(log), obj);
     const namespace = obj.metadata.namespace ?? 'default';
     const name = obj.metadata.name;
     const generation = typeof obj.metadata.generation === 'number' ? obj.metadata.generation : 0;
@@ -140,16 +149,18 @@ export class Reconciler {
         return 'skipped';
       } else {
         try {
-          const outcome = await this.publish(plan, tree, repo, namespace, log);
+          const outcome = await this.publish(plan, tree, repo, namespace, log, obj);
           this.published.set(key, hash);
           if (outcome.changed) {
-            lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: metaTime(now), repo: repo.url };
+            lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: metaTime(now), repo: repo.url, branch: repo.branch };
             this.d.metrics.commits.inc();
             result = 'published';
             event = { reason: 'Published', type: 'Normal', message: `commit ${outcome.sha.slice(0, 12)} to ${repo.url} (${repo.branch}) under ${plan.gitops.path}` };
           } else {
             result = 'unchanged';
-            if (!lastCommit?.sha && outcome.sha) lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: '', repo: repo.url };
+            const target = { repo: repo.url, branch: repo.branch, path: plan.gitops.path };
+            const last = lastCommit?.sha && lastCommit.repo && lastCommit.path ? { repo: lastCommit.repo, branch: lastCommit.branch || repo.branch, path: lastCommit.path } : null;
+            if (outcome.sha && (!last || !sameTarget(last, target))) lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: '', repo: repo.url, branch: repo.branch };
           }
           publishedCond = { type: 'Published', status: 'True', reason: 'Published', message: `${plan.gitops.path} in ${repo.url} (${repo.branch}) is up to date` };
         } catch (e) {
@@ -195,9 +206,16 @@ export class Reconciler {
     return result;
   }
 
-  private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger) {
+  private lifecycle(log: Logger): LifecycleDeps {
+    return { api: this.d.api, publisher: this.d.publisher, author: this.d.author, serviceAccount: this.d.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT, log, emit: (obj, e) => this.emitEvent(obj, e, log) };
+  }
+
+  private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger, obj: KubeObject) {
     const credentials = await readCredentials(this.d.api, namespace, repo.secretRef?.name, repo.url, this.d.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT);
-    const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, trees: [tree], message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
+    // deletionPolicy: prune and the target moved: the old tree goes, in the same commit when it
+    // is in the same repository and branch (operator/finalizer.ts).
+    const remove = await staleTree(this.lifecycle(log), obj, { repo: repo.url, branch: repo.branch, path: plan.gitops.path });
+    const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
     log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
     return outcome;
   }

@@ -25,7 +25,7 @@ export const statusSchema = s.object({
   }),
   plan: s.object({ cni: s.string(), loadBalancer: s.string(), mode: s.string(), ccm: s.string() }),
   findings: s.array(s.object({ rule: s.string(), severity: s.string(), path: s.string(), message: s.string() }, ['rule', 'severity', 'path', 'message'])),
-  lastCommit: s.object({ sha: s.string(), path: s.string(), time: s.string(), repo: s.string() }),
+  lastCommit: s.object({ sha: s.string(), path: s.string(), time: s.string(), repo: s.string(), branch: s.string({ description: 'The branch the commit went to (deletionPolicy: prune removes the tree there).' }) }),
 }, [], { description: 'Written by the operator only.' });
 
 export type ProfileStatus = Infer<typeof statusSchema>;

@@ -63,11 +63,29 @@ export class FakeKube {
     const changedSpec = !old || JSON.stringify(old.spec) !== JSON.stringify(profile.spec);
     const obj = structuredClone({
       ...profile,
-      metadata: { ...profile.metadata, namespace: ns, uid: old?.metadata.uid ?? `uid-${profile.metadata.name}`, generation: (old?.metadata.generation ?? 0) + (changedSpec ? 1 : 0), creationTimestamp: '2025-01-01T00:00:00Z' },
+      metadata: { ...profile.metadata, namespace: ns, uid: old?.metadata.uid ?? `uid-${profile.metadata.name}`, generation: (old?.metadata.generation ?? 0) + (changedSpec ? 1 : 0), creationTimestamp: '2025-01-01T00:00:00Z',
+        // A spec update keeps what the server and controllers own.
+        ...(old?.metadata.finalizers ? { finalizers: old.metadata.finalizers } : {}), ...(old?.metadata.deletionTimestamp ? { deletionTimestamp: old.metadata.deletionTimestamp } : {}) },
       ...(old?.status ? { status: old.status } : {}),
     });
     this.put('networkprofiles', key, obj);
     return obj;
+  }
+
+  /**
+   * kubectl delete: with finalizers the object only gets a deletionTimestamp (and, as
+   * kube-apiserver's BeforeDelete does, a new generation); without, it goes.
+   */
+  deleteProfile(namespace: string, name: string): void {
+    const key = `${namespace}/${name}`;
+    const obj = this.profiles.get(key);
+    if (!obj) return;
+    if (!obj.metadata.finalizers?.length) { this.remove('networkprofiles', key); return; }
+    if (obj.metadata.deletionTimestamp) return;
+    const next = structuredClone(obj);
+    next.metadata.deletionTimestamp = '2025-01-01T00:01:00Z';
+    next.metadata.generation += 1;
+    this.put('networkprofiles', key, next);
   }
 
   addSecret(namespace: string, name: string, data: Record<string, string>): void {
@@ -247,6 +265,34 @@ export class FakeKube {
       if (!obj) return { status: 404, body: status(404, 'NotFound', `networkprofiles.netprofile.io "${m[2]}" not found`, { name: m[2], group: 'netprofile.io', kind: 'networkprofiles' }) };
       const next = structuredClone(obj);
       next.status = mergePatch(next.status ?? {}, st);
+      this.put('networkprofiles', key, next);
+      return { status: 200, body: next };
+    }
+
+    // The main resource: a merge patch of metadata.finalizers only (what the operator writes),
+    // optimistic on metadata.resourceVersion; the last finalizer gone from a deleting object deletes it.
+    if ((m = new RegExp(`^${GROUP_PATH}/namespaces/([a-z0-9-]+)/networkprofiles/([a-z0-9.-]+)$`).exec(p)) && method === 'PATCH') {
+      if (contentType !== 'application/merge-patch+json') return this.bad(rec, `patch with Content-Type ${contentType}`);
+      if (onlyQuery([]).length) return this.bad(rec, 'unexpected patch query');
+      const md = body?.metadata;
+      if (!body || Object.keys(body).join() !== 'metadata' || !md || !Array.isArray(md.finalizers) || Object.keys(md).some((k) => k !== 'finalizers' && k !== 'resourceVersion')) return this.bad(rec, `the operator patches only metadata.finalizers: ${JSON.stringify(body).slice(0, 200)}`);
+      const key = `${m[1]}/${m[2]}`;
+      const obj = this.profiles.get(key);
+      if (!obj) return { status: 404, body: status(404, 'NotFound', `networkprofiles.netprofile.io "${m[2]}" not found`, { name: m[2], group: 'netprofile.io', kind: 'networkprofiles' }) };
+      if (md.resourceVersion !== undefined && md.resourceVersion !== obj.metadata.resourceVersion) {
+        return { status: 409, body: status(409, 'Conflict', `Operation cannot be fulfilled on networkprofiles.netprofile.io "${m[2]}": the object has been modified; please apply your changes to the latest version and try again`, { name: m[2], group: 'netprofile.io', kind: 'networkprofiles' }) };
+      }
+      if (obj.metadata.deletionTimestamp && md.finalizers.some((f: string) => !(obj.metadata.finalizers ?? []).includes(f))) {
+        return { status: 422, body: status(422, 'Invalid', 'Forbidden: no new finalizers can be added if the object is being deleted') };
+      }
+      const next = structuredClone(obj);
+      next.metadata.finalizers = md.finalizers;
+      if (!md.finalizers.length) delete next.metadata.finalizers;
+      if (next.metadata.deletionTimestamp && !md.finalizers.length) {
+        this.profiles.set(key, next);
+        this.remove('networkprofiles', key);
+        return { status: 200, body: next };
+      }
       this.put('networkprofiles', key, next);
       return { status: 200, body: next };
     }

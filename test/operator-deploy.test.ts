@@ -60,7 +60,7 @@ test('RBAC is least privilege', () => {
   const secrets = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'netprofile-operator-secrets');
   const role = objects.find((o) => o.kind === 'Role');
   const rules = (r: any) => r.rules.flatMap((x: any) => x.apiGroups.flatMap((g: string) => x.resources.map((res: string) => `${g}/${res}:${[...x.verbs].sort().join(',')}`))).sort();
-  assert.equal(rules(cluster), ['/events:create', '/nodes:list,watch', 'netprofile.io/networkprofiles/status:patch', 'netprofile.io/networkprofiles:list,watch'].sort());
+  assert.equal(rules(cluster), ['/events:create', '/nodes:list,watch', 'netprofile.io/networkprofiles/status:patch', 'netprofile.io/networkprofiles:list,patch,watch'].sort());
   assert.equal(rules(secrets), ['/secrets:get']);
   assert.equal(rules(role), ['coordination.k8s.io/leases:create,get,update']);
   const all = [...cluster.rules, ...secrets.rules, ...role.rules];

@@ -54,8 +54,16 @@ rbac('the install grants exactly the verbs the operator calls', async () => {
     const profile = l2Profile('lab', h.url);
     profile.spec.gitops.repo.secretRef = { name: 'fleet-creds' };
     h.fake.addProfile(profile);
+    // deletionPolicy: prune adds and removes the finalizer.
+    const pruned = l2Profile('gone', h.url);
+    pruned.spec.gitops.deletionPolicy = 'prune';
+    pruned.spec.gitops.path = 'clusters/gone/network';
+    h.fake.addProfile(pruned);
     const op = await h.start({ leaderElect: true, namespace: 'netprofile-system' });
     await waitFor(() => readyOf(h.fake.profiles.get('netprofile-system/lab'))?.status === 'True', 'Ready=True');
+    await waitFor(() => readyOf(h.fake.profiles.get('netprofile-system/gone'))?.status === 'True', 'Ready=True');
+    h.fake.deleteProfile('netprofile-system', 'gone');
+    await waitFor(() => !h.fake.profiles.has('netprofile-system/gone'), 'the pruned profile gone');
     await waitFor(() => h.fake.events.length > 0, 'the Published Event');
     await op.stop(2000);
     const used = new Set(h.fake.requests.map(permissionOf));
