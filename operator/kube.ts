@@ -35,6 +35,8 @@ export interface CoreEvent {
 export interface KubeApi {
   profiles(namespace: string | null): ListWatch;
   nodes(): ListWatch;
+  /** Secrets of one namespace (the watch of referenced Secrets; operator/secrets.ts keeps metadata only). */
+  secrets(namespace: string): ListWatch;
   /** JSON merge patch of the status subresource (application/merge-patch+json). */
   patchProfileStatus(namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
   /** JSON merge patch of the object's metadata (finalizers), guarded by its resourceVersion. */
@@ -128,6 +130,19 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
           } catch (e) { throw toKubeError(e, 'list /api/v1/nodes'); }
         },
         watch: watchVia(kc, '/api/v1/nodes', 'Node', 'v1'),
+      };
+    },
+    secrets(namespace) {
+      const path = `/api/v1/namespaces/${namespace}/secrets`;
+      return {
+        async list() {
+          try {
+            const res = await core.listNamespacedSecret({ namespace });
+            const items = (res.items ?? []).map((i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: i.metadata?.name ?? '', namespace: i.metadata?.namespace ?? namespace, resourceVersion: i.metadata?.resourceVersion } }));
+            return { items, resourceVersion: String(res.metadata?.resourceVersion ?? '') };
+          } catch (e) { throw toKubeError(e, `list ${path}`); }
+        },
+        watch: watchVia(kc, path, 'Secret', 'v1'),
       };
     },
     async patchProfileStatus(namespace, name, status) {

@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import type { Publisher } from './publisher.js';
 import { WorkQueue } from './queue.js';
 import { Reconciler } from './reconcile.js';
+import { SecretWatch } from './secrets.js';
 
 export interface OperatorOptions {
   api: KubeApi;
@@ -39,6 +40,8 @@ export class Operator {
   readonly profiles: Informer;
   readonly nodes: Informer;
   readonly leader: LeaderElector | null;
+  /** Watches the Secrets the profiles reference (operator/secrets.ts). */
+  readonly secrets: SecretWatch;
   private readonly nodeFacts = new Map<string, string>();
   private probeEvidence: string[] = [];
   private stopped = false;
@@ -66,11 +69,13 @@ export class Operator {
     this.profiles = new Informer(o.api.profiles(o.namespace), {
       onChange: (type, obj) => {
         const key = objectKey(obj);
+        this.secrets.refresh();
         if (type === 'DELETED') { this.queue.forget(key); this.reconciler.forget(key); return; }
         this.queue.add(key);
       },
       onResync: (objects) => { for (const obj of objects) this.queue.add(objectKey(obj)); },
     }, { name: 'networkprofiles', resyncMs: o.resyncMs, backoff: o.watchBackoff, clock: o.clock, log });
+    this.secrets = new SecretWatch({ api: o.api, profiles: () => this.profiles.list(), enqueue: (key) => this.queue.add(key), backoff: o.watchBackoff, clock: o.clock, log });
     this.nodes = new Informer(o.api.nodes(), {
       // Nodes change every few seconds (heartbeats, conditions); only a change of the facts that
       // detection reads re-plans, and then every profile of the cluster.
@@ -117,7 +122,7 @@ export class Operator {
     await Promise.race([this.queue.stop(), this.o.clock.sleep(graceMs)]);
     await this.leader?.stop(true);
     this.metrics.leader.set(0);
-    await Promise.all([this.profiles.stop(), this.nodes.stop()]);
+    await Promise.all([this.profiles.stop(), this.nodes.stop(), this.secrets.stop()]);
   }
 
   healthz(): { ok: boolean; detail: string } {

@@ -5,6 +5,9 @@
 // CredentialsUnavailable with the command that grants it.
 import { KubeError, type KubeApi } from './kube.js';
 import { CredentialsError, credentialsFromSecret, type GitCredentials } from './publisher.js';
+import { Informer, type KubeObject, type ListWatch } from './informer.js';
+import type { BackoffOptions, Clock } from './clock.js';
+import type { Logger } from './log.js';
 
 /** Who the operator runs as, for the RoleBinding a 403 asks for. */
 export interface ServiceAccountRef { namespace: string; name: string }
@@ -29,4 +32,66 @@ export async function readCredentials(api: KubeApi, namespace: string, secretNam
   }
   if (!data) throw new CredentialsError(`Secret ${namespace}/${secretName} (spec.gitops.repo.secretRef) does not exist; create it with the Git credentials (identity + known_hosts for ssh, username/password or token for https)`);
   return credentialsFromSecret(data, repoUrl, secretName);
+}
+
+// ---- watching the referenced Secrets ------------------------------------------------------------
+// One list+watch per namespace that has profiles with a secretRef (the operator's namespace in the
+// default scope; each granted namespace under --all-namespaces). The cache keeps each Secret's
+// name, namespace and resourceVersion only, never its data (that is read with get at publish
+// time); a created, rotated or deleted Secret re-queues the profiles that reference it at once.
+
+/** The ListWatch with every object cut down to the metadata the watch needs. */
+export function metadataOnly(lw: ListWatch): ListWatch {
+  const strip = (o: any): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: o?.metadata?.name, namespace: o?.metadata?.namespace, resourceVersion: o?.metadata?.resourceVersion } });
+  return {
+    async list() { const r = await lw.list(); return { items: r.items.map(strip), resourceVersion: r.resourceVersion }; },
+    watch: (rv, onEvent, onDone) => lw.watch(rv, (e) => onEvent(e.type === 'ERROR' ? e : { type: e.type, object: strip(e.object) }), onDone),
+  };
+}
+
+export function secretRefOf(profile: KubeObject): string | null {
+  const name = (profile.spec as { gitops?: { repo?: { secretRef?: { name?: unknown } } } } | undefined)?.gitops?.repo?.secretRef?.name;
+  return typeof name === 'string' && name ? name : null;
+}
+
+export interface SecretWatchOptions {
+  api: KubeApi;
+  profiles(): KubeObject[];
+  enqueue(key: string): void;
+  backoff: BackoffOptions;
+  clock: Clock;
+  log: Logger;
+}
+
+export class SecretWatch {
+  readonly informers = new Map<string, Informer>();
+  private stopped = false;
+
+  constructor(private readonly o: SecretWatchOptions) {}
+
+  /** Starts a watch for each namespace that now has a secretRef, stops those that have none. */
+  refresh(): void {
+    if (this.stopped) return;
+    const wanted = new Set(this.o.profiles().filter((p) => secretRefOf(p)).map((p) => p.metadata.namespace ?? 'default'));
+    for (const ns of wanted) {
+      if (this.informers.has(ns)) continue;
+      const inf = new Informer(metadataOnly(this.o.api.secrets(ns)), {
+        onChange: (type, obj, old) => {
+          if (type === 'MODIFIED' && old?.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+          for (const p of this.o.profiles()) {
+            if ((p.metadata.namespace ?? 'default') === ns && secretRefOf(p) === obj.metadata.name) this.o.enqueue(`${ns}/${p.metadata.name}`);
+          }
+        },
+      }, { name: `secrets/${ns}`, resyncMs: 0, backoff: this.o.backoff, clock: this.o.clock, log: this.o.log });
+      this.informers.set(ns, inf);
+      inf.start();
+    }
+    for (const [ns, inf] of this.informers) if (!wanted.has(ns)) { this.informers.delete(ns); void inf.stop(); }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    this.informers.clear();
+  }
 }

@@ -22,7 +22,7 @@ import { gitPublisher, type Publisher } from '../operator/publisher.js';
 export interface Recorded { method: string; path: string; query: Record<string, string>; contentType: string | null; body: any }
 interface Reply { status: number; body?: unknown; stream?: PassThrough }
 interface Fault { method: string; path: RegExp; code: number; times: number; reason: string }
-type Kind = 'networkprofiles' | 'nodes';
+type Kind = 'networkprofiles' | 'nodes' | 'secrets';
 
 const GROUP_PATH = '/apis/netprofile.io/v1alpha1';
 const MICROTIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
@@ -89,10 +89,11 @@ export class FakeKube {
   }
 
   addSecret(namespace: string, name: string, data: Record<string, string>): void {
-    this.secrets.set(`${namespace}/${name}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, resourceVersion: this.nextRv() }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+    // Created or rotated: a watch of the namespace's Secrets sees ADDED or MODIFIED.
+    this.put('secrets', `${namespace}/${name}`, { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
   }
 
-  private store(kind: Kind): Map<string, any> { return kind === 'nodes' ? this.nodes : this.profiles; }
+  private store(kind: Kind): Map<string, any> { return kind === 'nodes' ? this.nodes : kind === 'secrets' ? this.secrets : this.profiles; }
 
   private put(kind: Kind, key: string, obj: any): void {
     const existed = this.store(kind).has(key);
@@ -215,8 +216,9 @@ export class FakeKube {
     let m: RegExpExecArray | null;
 
     // List and watch: NetworkProfiles (all namespaces or one) and Nodes.
-    if (method === 'GET' && ((m = new RegExp(`^${GROUP_PATH}(?:/namespaces/([a-z0-9-]+))?/networkprofiles$`).exec(p)) || p === '/api/v1/nodes')) {
-      const kind: Kind = p === '/api/v1/nodes' ? 'nodes' : 'networkprofiles';
+    let secretsNs: RegExpExecArray | null = null;
+    if (method === 'GET' && ((m = new RegExp(`^${GROUP_PATH}(?:/namespaces/([a-z0-9-]+))?/networkprofiles$`).exec(p)) || p === '/api/v1/nodes' || (secretsNs = m = /^\/api\/v1\/namespaces\/([a-z0-9-]+)\/secrets$/.exec(p)))) {
+      const kind: Kind = p === '/api/v1/nodes' ? 'nodes' : secretsNs ? 'secrets' : 'networkprofiles';
       const ns = kind === 'nodes' ? null : m?.[1] ?? null;
       if (query.watch === 'true') {
         const extra = onlyQuery(['watch', 'resourceVersion', 'allowWatchBookmarks', 'timeoutSeconds']);
@@ -244,7 +246,7 @@ export class FakeKube {
         const { kind: _k, apiVersion: _a, ...rest } = structuredClone(o);
         return rest;
       });
-      return { status: 200, body: { apiVersion: kind === 'nodes' ? 'v1' : 'netprofile.io/v1alpha1', kind: kind === 'nodes' ? 'NodeList' : 'NetworkProfileList', metadata: { resourceVersion: String(this.rv) }, items } };
+      return { status: 200, body: { apiVersion: kind === 'networkprofiles' ? 'netprofile.io/v1alpha1' : 'v1', kind: kind === 'nodes' ? 'NodeList' : kind === 'secrets' ? 'SecretList' : 'NetworkProfileList', metadata: { resourceVersion: String(this.rv) }, items } };
     }
 
     // Status subresource: a JSON merge patch, and only of status.

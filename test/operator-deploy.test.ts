@@ -61,7 +61,7 @@ test('RBAC is least privilege', () => {
   const role = objects.find((o) => o.kind === 'Role');
   const rules = (r: any) => r.rules.flatMap((x: any) => x.apiGroups.flatMap((g: string) => x.resources.map((res: string) => `${g}/${res}:${[...x.verbs].sort().join(',')}`))).sort();
   assert.equal(rules(cluster), ['/events:create', '/nodes:list,watch', 'netprofile.io/networkprofiles/status:patch', 'netprofile.io/networkprofiles:list,patch,watch'].sort());
-  assert.equal(rules(secrets), ['/secrets:get']);
+  assert.equal(rules(secrets), ['/secrets:get,list,watch']);
   assert.equal(rules(role), ['coordination.k8s.io/leases:create,get,update']);
   const all = [...cluster.rules, ...secrets.rules, ...role.rules];
   assert.not.ok(all.some((r: any) => r.verbs.includes('*') || r.resources.includes('*') || r.apiGroups.includes('*')), 'no wildcards');

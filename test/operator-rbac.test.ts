@@ -93,4 +93,34 @@ rbac('a Secret the ServiceAccount may not get is CredentialsUnavailable with the
   } finally { await h.done(); }
 });
 
+rbac('a rotated Secret re-queues the profile that references it at once; the cache keeps no Secret data', async () => {
+  const h = await harness();
+  try {
+    h.fake.addSecret('netprofile-system', 'fleet-creds', { token: 'one' });
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    const profile = l2Profile('lab', h.url);
+    profile.spec.gitops.repo.secretRef = { name: 'fleet-creds' };
+    h.fake.addProfile(profile);
+    const other = l2Profile('other', h.url);
+    other.spec.gitops.path = 'clusters/other/network';
+    h.fake.addProfile(other);
+    const op = await h.start({ namespace: 'netprofile-system' });
+    await waitFor(() => readyOf(h.fake.profiles.get('netprofile-system/lab'))?.status === 'True' && readyOf(h.fake.profiles.get('netprofile-system/other'))?.status === 'True', 'both Ready');
+    await op.queue.idle();
+    const reconciles = async () => (await op.metrics.reconciles.get()).values.reduce((a, v) => a + v.value, 0);
+    const before = await reconciles();
+    h.fake.addSecret('netprofile-system', 'fleet-creds', { token: 'two' });
+    await waitFor(async () => (await reconciles()) > before, 'a reconcile after the rotation');
+    await op.queue.idle();
+    assert.is(await reconciles(), before + 1, 'only the profile that references the Secret');
+    const cached = [...op.secrets.informers.get('netprofile-system')!.store.values()];
+    assert.is(cached.length, 1);
+    assert.equal(Object.keys(cached[0]).sort(), ['apiVersion', 'kind', 'metadata']);
+    assert.equal(Object.keys(cached[0].metadata).sort(), ['name', 'namespace', 'resourceVersion']);
+    assert.is(cached[0].metadata.resourceVersion, h.fake.secrets.get('netprofile-system/fleet-creds').metadata.resourceVersion);
+    assert.ok(h.fake.requests.some((r) => r.path === '/api/v1/namespaces/netprofile-system/secrets' && r.query.watch === 'true'), 'a watch of the namespace\'s Secrets');
+    assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
 rbac.run();
