@@ -17,6 +17,12 @@ export interface PublishOptions {
   repo: string;
   /** Default: main. */
   branch?: string;
+  /**
+   * Commit to this branch instead, made from `branch` (one commit on top of its head), for review
+   * through a pull request. netprofile force-updates it only while it made the branch: a head
+   * commit without the `Netprofile-Review-Base:` trailer (someone else pushed) is refused.
+   */
+  reviewBranch?: string;
   trees: RenderedTree[];
   /**
    * Paths whose published trees this commit removes (the operator's deletionPolicy: prune, when a
@@ -92,6 +98,7 @@ interface Computed {
   conflicts: string[];
 }
 
+const BRANCH_RE = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/;
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const SCP_RE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/;
 const SCHEMES = new Set(['file', 'ssh', 'git+ssh', 'ssh+git', 'https', 'http', 'git']);
@@ -108,6 +115,7 @@ export async function publishTrees(options: PublishOptions): Promise<PublishResu
 }
 
 async function publishLoop(options: PublishOptions, session: Session): Promise<PublishResult> {
+  if (options.reviewBranch) return reviewLoop(options, options.reviewBranch, session);
   const max = Math.max(1, options.maxAttempts ?? 6);
   for (let attempt = 1; ; attempt++) {
     const computed = await session.compute();
@@ -127,6 +135,31 @@ async function publishLoop(options: PublishOptions, session: Session): Promise<P
 }
 
 type Session = Awaited<ReturnType<typeof openSession>>;
+
+export const REVIEW_TRAILER = 'Netprofile-Review-Base';
+
+/** publish --review-branch: the change as one commit on the base head, on its own branch. */
+async function reviewLoop(options: PublishOptions, review: string, session: Session): Promise<PublishResult> {
+  if (!BRANCH_RE.test(review) || review.endsWith('.lock')) throw new PublishRefused(`review branch "${review.slice(0, 80)}" is not a valid branch name`);
+  if (review === session.branch) throw new PublishRefused(`the review branch "${review}" is the base branch itself; name another branch`);
+  const max = Math.max(1, options.maxAttempts ?? 6);
+  for (let attempt = 1; ; attempt++) {
+    const computed = await session.compute();
+    if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
+    const current = await session.reviewHead(review);
+    if (current && !current.ours) throw new PublishRefused(`${session.repoLabel}: branch ${review} exists and netprofile did not make it (its head commit has no ${REVIEW_TRAILER} trailer); netprofile never overwrites it: name another spec.gitops.reviewBranch or delete the branch`);
+    // Nothing to review, or the review branch already holds exactly this change on this base.
+    if (!computed.changed) return { changed: false, sha: current?.sha ?? computed.base, files: computed.files, attempts: attempt, branch: review };
+    if (current && current.tree === computed.tree && current.parent === computed.base) return { changed: false, sha: current.sha, files: computed.files, attempts: attempt, branch: review };
+    const message = `${session.message(computed.files).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
+    if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: review };
+    const sha = await session.commit(computed, message);
+    const pushed = await session.pushReview(sha, review, current?.sha ?? null);
+    if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: review };
+    if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${review} kept moving while publishing; gave up after ${attempt} attempts. Run publish again.`);
+    await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random())));
+  }
+}
 
 export async function diffTrees(options: Omit<PublishOptions, 'dryRun' | 'message' | 'author' | 'maxAttempts'>): Promise<DiffResult> {
   const session = await openSession({ ...options, dryRun: true });
@@ -173,7 +206,7 @@ async function openSession(options: PublishOptions) {
   const secretProblems = scanForSecrets(trees);
   if (secretProblems.length) throw new PublishRefused(`refused: ${secretProblems.map((p) => `${p.file}: ${p.message}`).join('; ')}`, secretProblems);
   const branch = options.branch ?? 'main';
-  if (!/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/.test(branch) || branch.endsWith('.lock')) throw new PublishRefused(`branch "${branch.slice(0, 80)}" is not a valid branch name`);
+  if (!BRANCH_RE.test(branch) || branch.endsWith('.lock')) throw new PublishRefused(`branch "${branch.slice(0, 80)}" is not a valid branch name`);
   const renderMessage = typeof options.message === 'function' ? options.message : compileCommitMessage(effectiveTemplate(options.message));
   const paths = [...trees.map((t) => normalisePath(t.path)), ...remove].sort();
 
@@ -208,6 +241,31 @@ async function openSession(options: PublishOptions) {
         return (await git.raw(args, { env: authorEnv })).trim();
       },
       push: (sha: string, base: string | null) => push(git, remote, sha, base, branch, clone, genv),
+      /** The review branch's head: its commit, tree, first parent, and whether netprofile made it. */
+      reviewHead: async (review: string) => {
+        const heads = (await git.raw(['ls-remote', '--heads', 'origin', `refs/heads/${review}`])).trim();
+        if (!heads) return null;
+        await git.raw(['fetch', '-q', '--no-tags', '--depth=1', 'origin', `+refs/heads/${review}:refs/remotes/origin/${review}`]);
+        const sha = (await git.raw(['rev-parse', '--verify', `refs/remotes/origin/${review}^{commit}`])).trim();
+        // The raw object: a depth-1 fetch grafts the commit, so `git show` would report no parent.
+        const raw = await git.raw(['cat-file', 'commit', sha]);
+        const split = raw.indexOf('\n\n');
+        const header = raw.slice(0, split < 0 ? raw.length : split).split('\n');
+        const body = split < 0 ? [] : raw.slice(split + 2).split('\n');
+        const field = (k: string) => header.find((l) => l.startsWith(`${k} `))?.slice(k.length + 1).trim() ?? null;
+        const ours = body.some((l) => l.trim() === `${REVIEW_TRAILER}: ${branch}`);
+        return { sha, tree: field('tree') ?? '', parent: field('parent'), ours };
+      },
+      /** Pushes the review commit, replacing only the head this publish saw (a lease). */
+      pushReview: async (sha: string, review: string, expected: string | null): Promise<string> => {
+        try {
+          await git.raw(['push', '-q', '--porcelain', `--force-with-lease=refs/heads/${review}:${expected ?? ''}`, 'origin', `+${sha}:refs/heads/${review}`]);
+          return 'ok';
+        } catch (e) {
+          if (e instanceof GitError && /stale info|\[rejected\]|non-fast-forward|fetch first|cannot lock ref/i.test(e.stderr)) return 'moved';
+          throw e;
+        }
+      },
       close: cleanup,
     };
   } catch (e) {

@@ -16,6 +16,12 @@ export type DeletionPolicy = 'orphan' | 'prune';
 /** Where a tree was (or is to be) published. */
 export interface Target { repo: string; branch: string; path: string }
 
+/** spec.gitops.reviewBranch, or undefined when the profile commits straight to repo.branch. */
+export function reviewBranchOf(obj: KubeObject): string | undefined {
+  const v = (obj.spec as { gitops?: { reviewBranch?: unknown } } | undefined)?.gitops?.reviewBranch;
+  return typeof v === 'string' && v ? v : undefined;
+}
+
 export function deletionPolicyOf(obj: KubeObject): DeletionPolicy {
   const spec = obj.spec as { gitops?: { deletionPolicy?: unknown } } | undefined;
   return spec?.gitops?.deletionPolicy === 'prune' ? 'prune' : 'orphan';
@@ -71,7 +77,7 @@ export async function pruneTree(d: LifecycleDeps, obj: KubeObject, target: Targe
   const spec = obj.spec as { gitops?: { repo?: { secretRef?: { name?: string } } } } | undefined;
   const credentials = await readCredentials(d.api, namespace, spec?.gitops?.repo?.secretRef?.name, target.repo, d.serviceAccount);
   const message = `netprofile: remove ${target.path} (${why}, deletionPolicy: prune)\n`;
-  const r = await d.publisher({ repo: target.repo, branch: target.branch, trees: [], remove: [target.path], message, author: d.author, credentials, dryRun: false });
+  const r = await d.publisher({ repo: target.repo, branch: target.branch, trees: [], remove: [target.path], reviewBranch: reviewBranchOf(obj), message, author: d.author, credentials, dryRun: false });
   d.log.info(r.changed ? 'pruned the published tree' : 'the published tree was already gone', { repo: target.repo, branch: target.branch, path: target.path, sha: r.sha });
   return { changed: r.changed, sha: r.sha };
 }

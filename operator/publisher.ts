@@ -11,6 +11,8 @@ export interface PublishRequest {
   repo: string;
   branch: string;
   trees: RenderedTree[];
+  /** spec.gitops.reviewBranch: commit to this branch, made from `branch`, for a pull request. */
+  reviewBranch?: string;
   /** Published paths to remove in the same commit (deletionPolicy: prune). */
   remove?: string[];
   /** The profile's handlebars commit-message template (spec.gitops.commitMessage). */
@@ -52,6 +54,6 @@ export function credentialsFromSecret(data: Record<string, string> | null, repoU
  */
 export const gitPublisher: Publisher = async (req) => {
   const { publishTrees } = await import('../gitops/index.js');
-  const r = await publishTrees({ repo: req.repo, branch: req.branch, trees: req.trees, ...(req.remove?.length ? { remove: req.remove } : {}), message: req.message, author: req.author, credentials: req.credentials, dryRun: req.dryRun });
+  const r = await publishTrees({ repo: req.repo, branch: req.branch, trees: req.trees, ...(req.remove?.length ? { remove: req.remove } : {}), ...(req.reviewBranch ? { reviewBranch: req.reviewBranch } : {}), message: req.message, author: req.author, credentials: req.credentials, dryRun: req.dryRun });
   return { changed: r.changed, sha: r.sha ?? '', files: r.files, attempts: r.attempts };
 };

@@ -17,7 +17,7 @@ import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { CredentialsError, type Publisher } from './publisher.js';
 import { readCredentials, type ServiceAccountRef } from './secrets.js';
-import { ensureFinalizer, finalize, sameTarget, staleTree, type LifecycleDeps } from './finalizer.js';
+import { ensureFinalizer, finalize, reviewBranchOf, sameTarget, staleTree, type LifecycleDeps } from './finalizer.js';
 import { conditionOf, environmentStatus, findingsStatus, mergeConditions, mergePatchFor, planSummary, sameJSON, type DesiredCondition, type ProfileStatus } from './status.js';
 
 export type ReconcileResult = 'published' | 'unchanged' | 'rejected' | 'error' | 'deleted' | 'skipped';
@@ -139,7 +139,7 @@ export class Reconciler {
     } else {
       const repo = plan.gitops.repo;
       const tree = renderTree(plan);
-      const hash = treeHash(tree, repo.url, repo.branch);
+      const hash = treeHash(tree, repo.url, `${repo.branch}${reviewBranchOf(obj) ? ` review:${reviewBranchOf(obj)}` : ""}`);
       const publishedBefore = conditionOf(current, 'Published');
       if (this.published.get(key) === hash && publishedBefore?.status === 'True') {
         publishedCond = { type: 'Published', status: 'True', reason: publishedBefore.reason, message: publishedBefore.message };
@@ -162,7 +162,8 @@ export class Reconciler {
             const last = lastCommit?.sha && lastCommit.repo && lastCommit.path ? { repo: lastCommit.repo, branch: lastCommit.branch || repo.branch, path: lastCommit.path } : null;
             if (outcome.sha && (!last || !sameTarget(last, target))) lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: '', repo: repo.url, branch: repo.branch };
           }
-          publishedCond = { type: 'Published', status: 'True', reason: 'Published', message: `${plan.gitops.path} in ${repo.url} (${repo.branch}) is up to date` };
+          const review = reviewBranchOf(obj);
+          publishedCond = { type: 'Published', status: 'True', reason: 'Published', message: review ? `${plan.gitops.path} in ${repo.url} is up to date on review branch ${review} (made from ${repo.branch}; merge its pull request to deliver)` : `${plan.gitops.path} in ${repo.url} (${repo.branch}) is up to date` };
         } catch (e) {
           failure = e as Error;
           result = 'error';
@@ -215,7 +216,7 @@ export class Reconciler {
     // deletionPolicy: prune and the target moved: the old tree goes, in the same commit when it
     // is in the same repository and branch (operator/finalizer.ts).
     const remove = await staleTree(this.lifecycle(log), obj, { repo: repo.url, branch: repo.branch, path: plan.gitops.path });
-    const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
+    const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, reviewBranch: reviewBranchOf(obj), trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
     log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
     return outcome;
   }
