@@ -4,7 +4,8 @@
 // Strict on purpose: a typo such as {{clustr}} is an error at publish time, not a commit that says
 // "netprofile(): " forever in the history. Prototype access stays off (handlebars' default since
 // 4.6, set explicitly here) so a template cannot reach constructor/__proto__.
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { handlebars } from './text/handlebars.js';
 
 export interface CommitChanges {
   added: string[];
@@ -67,7 +68,7 @@ const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
 };
 
 function environment(): typeof Handlebars {
-  const hb = Handlebars.create();
+  const hb = handlebars().create();
   // `log` writes to the console of whoever renders (the operator): not a text helper.
   hb.unregisterHelper('log');
   return hb;

@@ -10,8 +10,8 @@
 import { InputError, parseYamlDocuments } from '../generators/api/parse.js';
 import { formatFinding } from '../generators/api/findings.js';
 import { KIND } from '../generators/api/profile.js';
-import { stringify } from 'yaml';
-import { toDocuments, YAML_OPTIONS } from '../generators/targets/yaml.js';
+import { emitYaml } from '../generators/yaml/emit.js';
+import { toDocuments } from '../generators/targets/yaml.js';
 import { parseArgs, UsageError } from '../cli/args.js';
 import { readInput, MAX_PROFILE_BYTES } from '../cli/io.js';
 import { renderProfileValue, type ProfileRender } from './pipeline.js';
@@ -58,7 +58,7 @@ function emptyRenderMessage(name: string): string {
  * anchor and alias, which key sorting could put before its anchor.
  */
 function resourceListYaml(list: ResourceList): string {
-  return stringify(list, { ...YAML_OPTIONS, aliasDuplicateObjects: false });
+  return emitYaml(list);
 }
 
 /** The KRM function on the text of a ResourceList. Builds the whole answer before any is written. */

@@ -8,6 +8,7 @@ import { join, resolve, dirname } from 'node:path';
 import { homedir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, stringFlag, UsageError } from '../cli/args.js';
+import { packageRoot } from '../cli/package-root.js';
 import { argoDiscover, argoGenerate, usage as argoUsage } from './argocd.js';
 
 /** Where kustomize looks for netprofile.io/v1alpha1 NetworkProfile (group/version/lowercased kind/Kind). */
@@ -40,9 +41,9 @@ export function defaultPluginHome(env: NodeJS.ProcessEnv = process.env): string 
   return join(env.HOME || homedir(), '.config', 'kustomize', 'plugin');
 }
 
-/** The repository / package root of this installation (dist/kustomize/install.js → ../..). */
+/** The repository / package root of this installation (found from this module, bundled or not). */
 export function installationRoot(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return packageRoot();
 }
 
 /**

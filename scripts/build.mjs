@@ -34,6 +34,8 @@ await build({
   logLevel: 'warning',
   // Keep `with { type: 'json' }` on JSON imports: Node 20 refuses a JSON import without it.
   supported: { 'import-attributes': true },
+  // generators/yaml/lib.ts calls require() only where one exists (a bundle); createRequire otherwise.
+  logOverride: { 'unsupported-require-call': 'silent' },
 });
 // JSON data that the generators load at run time (bundled schemas) travels with the code.
 for (const d of sourceDirs) {
@@ -54,3 +56,4 @@ function walkJson(dir, out) {
 }
 // The plugin edges (fn, exec plugin, Argo CD generate) as one bundled file: start-up is their latency.
 await import('./bundle-plugin.mjs');
+await import('./bundle-cli.mjs');

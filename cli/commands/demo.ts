@@ -1,9 +1,9 @@
 // netprofile demo (what `npm start` runs): publish every example that plans clean into a local
 // Git repository, show the log and where the trees are, and show a rejected example refused.
 import { existsSync, readdirSync, mkdirSync } from 'node:fs';
-import { join, resolve, relative, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve, relative } from 'node:path';
 import { simpleGit } from 'simple-git';
+import { packageRoot } from '../package-root.js';
 import { parseArgs, stringFlag, UsageError } from '../args.js';
 import { loadProfiles } from '../load.js';
 import { hasErrors } from '../../generators/api/findings.js';
@@ -20,7 +20,6 @@ and where each tree is. A second run says that nothing changed. It also shows a 
 example (examples/rejected/) refused, with its reason.
 `;
 
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv, [{ name: 'repo', value: true }, { name: 'examples', value: true }]);
@@ -28,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   if (args.positionals.length) throw new UsageError('demo takes no positional arguments');
   const out = (s: string) => process.stdout.write(s);
   const repo = resolve(stringFlag(args, 'repo') ?? 'demo-gitops');
-  const examples = resolve(stringFlag(args, 'examples') ?? join(packageRoot, 'examples'));
+  const examples = resolve(stringFlag(args, 'examples') ?? join(packageRoot(), 'examples'));
   const shown = relative(process.cwd(), repo) || '.';
 
   const files = readdirSync(examples, { withFileTypes: true })

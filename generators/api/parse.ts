@@ -1,6 +1,8 @@
 // Reading NetworkProfiles and Node lists from text, with hostile input in mind: alias bombs,
 // deep nesting, garbage and several documents are refused with the file and the field named.
-import { parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yamlLib } from '../yaml/lib.js';
+import { readYamlFast } from '../yaml/read.js';
 import { validate, type SchemaError } from './schema.js';
 import { networkProfileSchema, KIND, type NetworkProfile } from './profile.js';
 import type { Finding } from './findings.js';
@@ -29,9 +31,12 @@ export interface DecodedDocuments {
  */
 export function decodeYamlDocuments(text: string): DecodedDocuments {
   if (text.includes('\u0000')) return { fileError: 'is binary, not YAML or JSON', docs: [] };
+  // Everyday YAML is read without loading the library; anything else goes to it (errors too).
+  const fast = readYamlFast(text);
+  if (fast) return fastDocuments(fast);
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
+    docs = yamlLib().parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (e) {
     return { fileError: `is not valid YAML: ${oneLine((e as Error).message)}`, docs: [] };
   }
@@ -51,6 +56,17 @@ export function decodeYamlDocuments(text: string): DecodedDocuments {
     if (value === null || value === undefined) return; // empty document, e.g. a trailing ---
     if (depthOf(value, 0) > MAX_NESTING) { out.push({ index, error: `is nested deeper than ${MAX_NESTING} levels` }); return; }
     out.push({ index, value });
+  });
+  return { docs: out };
+}
+
+function fastDocuments(values: unknown[]): DecodedDocuments {
+  if (values.length > MAX_DOCUMENTS) return { fileError: `holds more than ${MAX_DOCUMENTS} documents`, docs: [] };
+  const out: DecodedDocuments['docs'] = [];
+  values.forEach((value, i) => {
+    if (value === null || value === undefined) return;
+    if (depthOf(value, 0) > MAX_NESTING) out.push({ index: i + 1, error: `is nested deeper than ${MAX_NESTING} levels` });
+    else out.push({ index: i + 1, value });
   });
   return { docs: out };
 }

@@ -1,6 +1,6 @@
 // The output tree's README.md: the plan in words. Handlebars renders TEXT only here (Markdown);
 // every Kubernetes object is built as data elsewhere. The template is compiled once per process.
-import Handlebars from 'handlebars';
+import { handlebars } from '../text/handlebars.js';
 import type { Plan } from '../plan/types.js';
 
 export const README_TEMPLATE = `# Network of cluster {{cluster}}
@@ -62,8 +62,9 @@ None: everything is in the manifests.
 {{/if}}
 `;
 
-// noEscape: the output is Markdown, not HTML.
-const template = Handlebars.compile(README_TEMPLATE, { noEscape: true, strict: true });
+// noEscape: the output is Markdown, not HTML. Compiled on first use (handlebars loads lazily).
+let compiled: ((context: unknown) => string) | undefined;
+const template = (context: unknown): string => (compiled ??= handlebars().compile(README_TEMPLATE, { noEscape: true, strict: true }))(context);
 
 export interface ReadmeInput {
   plan: Plan;

@@ -1,14 +1,15 @@
 // Serialisation shared by the targets: sorted keys, no line folding, one document per object.
-import { stringify } from 'yaml';
+import { emitYaml, YAML_OPTIONS } from '../yaml/emit.js';
 import type { K8sObject } from '../components/types.js';
 import type { ChartInstall } from '../components/types.js';
 
 // No anchors/aliases: a shared sub-object must be written out in full (sorted keys could put an alias
-// before its anchor, and readers of GitOps trees expect plain YAML).
-export const YAML_OPTIONS = { sortMapEntries: true, lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false } as const;
+// before its anchor, and readers of GitOps trees expect plain YAML). YAML_OPTIONS lives with the
+// emitter (generators/yaml/emit.ts), which writes what the library writes with them.
+export { YAML_OPTIONS };
 
 export function toYaml(value: unknown): string {
-  return stringify(value, YAML_OPTIONS);
+  return emitYaml(value);
 }
 
 export function toDocuments(objects: K8sObject[]): string {
