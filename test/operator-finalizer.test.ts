@@ -6,6 +6,8 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { harness, bareMetalNode, l2Profile, readyOf, waitFor, type Harness } from './kube-fake.js';
+import { checkProfile } from '../generators/api/parse.js';
+import { networkProfileCRD } from '../operator/crd.js';
 
 const NS = 'netprofile-system';
 const KEY = `${NS}/lab`;
@@ -122,6 +124,21 @@ t('switching prune to orphan drops the finalizer; a hand edit under the tree blo
     await waitFor(() => !h.fake.profiles.has(KEY), 'the profile gone');
     assert.ok(files(h.remote).includes('clusters/lab/network/kustomization.yaml'), 'orphaned tree stays');
   } finally { await h.done(); }
+});
+
+t('the schema: deletionPolicy defaults to orphan and is orphan | prune; reviewBranch must be a branch name; the CRD says the same', () => {
+  const base = l2Profile('lab', 'file:///x.git');
+  assert.is(checkProfile(base, 'p.yaml').profile!.spec.gitops.deletionPolicy, 'orphan');
+  const bad = structuredClone(base);
+  bad.spec.gitops.deletionPolicy = 'delete';
+  bad.spec.gitops.reviewBranch = 'a..b';
+  const findings = checkProfile(bad, 'p.yaml').findings.map((f) => f.path);
+  assert.ok(findings.includes('spec.gitops.deletionPolicy'), findings.join(','));
+  assert.ok(findings.includes('spec.gitops.reviewBranch'), findings.join(','));
+  const gitops = (networkProfileCRD() as any).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.gitops.properties;
+  assert.equal(gitops.deletionPolicy.enum, ['orphan', 'prune']);
+  assert.is(gitops.deletionPolicy.default, 'orphan');
+  assert.ok(gitops.deletionPolicy.description && gitops.reviewBranch.description);
 });
 
 t.run();
