@@ -98,6 +98,9 @@ test('a PodDisruptionBudget lets a drain take one of the two replicas at a time'
   assert.is(d.spec.replicas, 2);
   assert.is(pdb.spec.maxUnavailable, 1);
   assert.equal(pdb.spec.selector.matchLabels, d.spec.selector.matchLabels);
+  const spread = d.spec.template.spec.topologySpreadConstraints[0];
+  assert.is(spread.topologyKey, 'kubernetes.io/hostname');
+  assert.equal(spread.labelSelector.matchLabels, d.spec.selector.matchLabels);
   assert.ok(d.spec.template.spec.containers[0].env.some((e: any) => e.name === 'SERVICE_ACCOUNT_NAME' && e.valueFrom.fieldRef.fieldPath === 'spec.serviceAccountName'), 'the ServiceAccount is named in RBAC hints');
 });
 
