@@ -279,9 +279,15 @@ const SUBCHARTS = { metallb: ['frrk8s'] };
 // from the 1.16/1.17 schemas; the kube-proxy-free guides of those versions set it, and 1.18's
 // schema types it string|boolean). Without this, every kube-proxy-free 1.16/1.17 plan would be
 // reported as using an unknown key.
+// `devices` likewise: commented in 1.16-1.19 values.yaml, read by every configmap template
+// (`{{- if hasKey .Values "devices" }} devices: {{ join " " .Values.devices | quote }}`), typed
+// [null, string, array] in 1.20's schema (cilium/charts cilium-1.16.19.tgz ... cilium-1.20.0.tgz).
+const DEVICES = { devices: { type: ['null', 'string', 'array'] } };
 const COMMENTED_KEYS = {
-  'cilium/1.16': { kubeProxyReplacement: { type: ['string', 'boolean'] } },
-  'cilium/1.17': { kubeProxyReplacement: { type: ['string', 'boolean'] } },
+  'cilium/1.16': { kubeProxyReplacement: { type: ['string', 'boolean'] }, ...DEVICES },
+  'cilium/1.17': { kubeProxyReplacement: { type: ['string', 'boolean'] }, ...DEVICES },
+  'cilium/1.18': DEVICES,
+  'cilium/1.19': DEVICES,
 };
 for (const [name, entry] of Object.entries(helmValues)) {
   const extra = ['global', ...(SUBCHARTS[name.split('/')[0]] ?? [])];

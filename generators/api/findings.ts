@@ -27,6 +27,9 @@ export const RULES = {
   'cilium-bfd-unsupported': "BFD asked for on Cilium's BGP control plane, which has none",
   'chart-version-unknown': 'a chart version that was never released',
   'pool-off-subnet': 'an L2-announced pool outside every node subnet: nobody would answer ARP/NDP for it',
+  'bgp-secret-key': 'a BGP passwordSecretRef key the speaker does not read (Cilium and MetalLB read "password")',
+  'cilium-ipam-mask': 'no per-node cluster-pool mask the cilium-operator accepts fits the pod CIDR',
+  'native-routing-routes': 'native routing across several node subnets with nothing to distribute the pod routes',
 } as const;
 
 export type RuleId = keyof typeof RULES;

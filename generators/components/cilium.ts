@@ -5,7 +5,6 @@ import type { Plan, PlanPeer } from '../plan/types.js';
 import type { ComponentOutput, K8sObject } from './types.js';
 import { chartInstall } from './charts.js';
 import { deepMerge, netprofileLabels } from './merge.js';
-import { parseIP } from '../api/net.js';
 import { peerSecretSteps } from './bgp.js';
 
 /** Label that ties CiliumBGPPeerConfig families to the CiliumBGPAdvertisement they announce. */
@@ -16,7 +15,6 @@ export const POOL_LABEL = 'netprofile.io/lb-pool';
 /** The Helm values of the Cilium chart for this plan; spec.cni.cilium.values merged last. */
 export function ciliumValues(plan: Plan): Record<string, unknown> {
   const c = plan.cni;
-  const minor = c.minor ?? 18;
   const values: Record<string, unknown> = {};
 
   // kube-proxy replacement: Cilium must then reach the API server without the kubernetes Service.
@@ -33,17 +31,18 @@ export function ciliumValues(plan: Plan): Record<string, unknown> {
   if (v6) values.ipv6 = { enabled: true };
 
   // IPAM: cluster-pool from the profile's pod CIDRs (Cilium's own default 10.0.0.0/8 collides
-  // with most networks, field notes §4), /24 per node.
+  // with most networks, field notes §4), with the per-node masks the plan chose so that the
+  // operator's allocator accepts them (cilium pkg/ipam/cidrset/cidr_set.go clusterSubnetMaxDiff).
   const ipam: Record<string, unknown> = { mode: c.ipam ?? 'cluster-pool' };
   if (c.ipam === 'cluster-pool') {
     const operator: Record<string, unknown> = {};
     if (c.clusterPoolIPv4PodCIDRList.length) {
       operator.clusterPoolIPv4PodCIDRList = [...c.clusterPoolIPv4PodCIDRList];
-      operator.clusterPoolIPv4MaskSize = 24;
+      if (c.clusterPoolIPv4MaskSize !== null) operator.clusterPoolIPv4MaskSize = c.clusterPoolIPv4MaskSize;
     }
     if (c.clusterPoolIPv6PodCIDRList.length) {
       operator.clusterPoolIPv6PodCIDRList = [...c.clusterPoolIPv6PodCIDRList];
-      operator.clusterPoolIPv6MaskSize = 120;
+      if (c.clusterPoolIPv6MaskSize !== null) operator.clusterPoolIPv6MaskSize = c.clusterPoolIPv6MaskSize;
     }
     ipam.operator = operator;
   }
@@ -57,7 +56,8 @@ export function ciliumValues(plan: Plan): Record<string, unknown> {
     if (c.ipv6NativeRoutingCIDR) values.ipv6NativeRoutingCIDR = c.ipv6NativeRoutingCIDR;
     // Nodes install each other's pod routes only when nothing else distributes them and the
     // nodes share one L2 segment: not behind BGP, not with cloud IPAM, not inside a cloud VPC.
-    if (autoDirectNodeRoutes(plan)) values.autoDirectNodeRoutes = true;
+    // cilium Documentation/network/concepts/routing.rst: only "if all nodes share a single L2 network".
+    if (c.autoDirectNodeRoutes) values.autoDirectNodeRoutes = true;
   } else {
     values.routingMode = 'tunnel';
     values.tunnelProtocol = c.tunnelProtocol ?? 'vxlan';
@@ -66,51 +66,40 @@ export function ciliumValues(plan: Plan): Record<string, unknown> {
   // Load balancing.
   if (c.l2announcements) {
     values.l2announcements = { enabled: true };
-    values.k8sClientRateLimit = l2ClientRateLimit(plan);
+    // Raised only above the chart's default (cilium l2-announcements.rst "Sizing client rate limit").
+    if (c.k8sClientRateLimit) values.k8sClientRateLimit = { ...c.k8sClientRateLimit };
   }
-  if (c.bgpControlPlane) values.bgpControlPlane = { enabled: true };
-  // externalIPs.enabled left the chart in 1.17 (its values schema has no such key; Helm would
-  // ignore it silently, field notes §1): only below 1.17, and only with kube-proxy replacement.
-  if (minor < 17 && c.kubeProxyReplacement) values.externalIPs = { enabled: true };
+  // cilium l2-announcements.rst: announcements only on devices in `devices`; the 1.16-1.20
+  // configmap templates write `join " " .Values.devices` (a list), and forceDeviceDetection keeps
+  // the auto-detected devices besides the listed ones (pkg/datapath/linux/devices_controller.go).
+  if (c.devices.length) {
+    values.devices = [...c.devices];
+    values.forceDeviceDetection = true;
+  }
+  if (c.bgpControlPlane) {
+    // The agent gets a Role for Secrets in secretsNamespace.name; create: true makes the chart
+    // create that namespace (cilium v1.16.19 templates/cilium-secrets-namespace.yaml, cilium-agent/role.yaml).
+    values.bgpControlPlane = c.bgpSecretsNamespace ? { enabled: true, secretsNamespace: { create: true, name: c.bgpSecretsNamespace } } : { enabled: true };
+  }
+  // externalIPs.enabled is not rendered: on 1.16 the configmap writes enable-external-ips only
+  // when kubeProxyReplacement is "false" or "partial" (cilium v1.16.19
+  // templates/cilium-configmap.yaml), and with kube-proxy replacement the agent turns external IPs
+  // on itself (daemon/cmd/kube_proxy_replacement.go, initKubeProxyReplacementOptions); from 1.17 the
+  // value is gone. Without KPR kube-proxy serves external IPs.
+  // eBPF masquerading where kube-proxy replacement provides BPF NodePort (masquerading.rst).
+  if (c.bpfMasquerade) values.bpf = { masquerade: true };
+  // Spiderpool beside Cilium: keep Multus' CNI config (spiderpool v1.2.2 get-started-cilium.md).
+  if (!c.exclusive) values.cni = { exclusive: false };
   // Exactly one implementation owns LoadBalancer Services: when it is not Cilium, LB-IPAM must
   // not race it (decisions.md, lb-ownership). The value exists from 1.17 on.
   const otherOwner = plan.loadBalancer.implementation !== null && plan.loadBalancer.implementation !== 'none' && plan.loadBalancer.implementation !== 'cilium';
-  if (!c.lbIPAM && otherOwner && minor >= 17) values.defaultLBServiceIPAM = 'none';
+  if (!c.lbIPAM && otherOwner && (c.minor ?? 18) >= 17) values.defaultLBServiceIPAM = 'none';
 
   // Hubble from the profile.
   if (c.hubble) values.hubble = { relay: { enabled: c.hubble.relay }, ui: { enabled: c.hubble.ui } };
 
   // The user's values last, as asked; the planner reported any conflict as a finding.
   return deepMerge(values, c.extraValues ?? {});
-}
-
-function autoDirectNodeRoutes(plan: Plan): boolean {
-  const c = plan.cni;
-  if (c.routing !== 'native') return false;
-  if (c.ipam === 'eni' || c.ipam === 'azure' || c.ipam === 'alibabacloud') return false;
-  if (plan.loadBalancer.bgp?.advertise.includes('podCIDRs')) return false;
-  return plan.environment.class === 'bare-metal';
-}
-
-/**
- * Cilium's L2 announcement docs ("Sizing client rate limit"): the default client limit (5 QPS,
- * burst 10) "is quickly reached"; size QPS = #services × (1 / leaseRenewDeadline). netprofile sizes
- * for one Service per pool address at the chart's default renew deadline (5 s), at least 10 QPS
- * and at most 100, with the burst at twice the base for the other API users.
- */
-export function l2ClientRateLimit(plan: Plan): { qps: number; burst: number } {
-  let addresses = 0n;
-  for (const pool of plan.loadBalancer.pools) {
-    for (const b of pool.blocks) {
-      const start = parseIP(b.start);
-      const stop = parseIP(b.stop);
-      if (start && stop) addresses += stop.value - start.value + 1n;
-    }
-  }
-  const renewDeadlineSeconds = 5n;
-  const wanted = (addresses + renewDeadlineSeconds - 1n) / renewDeadlineSeconds;
-  const qps = Number(wanted < 10n ? 10n : wanted > 100n ? 100n : wanted);
-  return { qps, burst: qps * 2 };
 }
 
 /** API versions follow the Cilium minor (api.md §6). */
@@ -181,16 +170,18 @@ function ciliumBgp(plan: Plan, apiVersion: string, labels: Record<string, string
   for (const p of bgp.peers) {
     const families = plan.cluster.families.map((f) => ({ afi: f === 'IPv4' ? 'ipv4' : 'ipv6', safi: 'unicast', advertisements: { matchLabels: { [BGP_ADVERTISE_LABEL]: 'bgp' } } }));
     const spec: Record<string, unknown> = { families };
-    // Cilium reads BGP passwords from bgpControlPlane.secretsNamespace (kube-system), key "password".
+    // Cilium reads BGP passwords from bgpControlPlane.secretsNamespace, key "password" (rule bgp-secret-key).
     if (p.passwordSecretRef) spec.authSecretRef = p.passwordSecretRef.name;
+    // No BFD in Cilium: shorter timers instead (bgp-control-plane-operation.rst, rule cilium-bfd-unsupported).
+    if (p.timers) spec.timers = { holdTimeSeconds: p.timers.holdTimeSeconds, keepAliveTimeSeconds: p.timers.keepAliveTimeSeconds };
     if (p.gracefulRestart) spec.gracefulRestart = { enabled: true, restartTimeSeconds: 120 };
     if (p.port !== 179) spec.transport = { peerPort: p.port };
     objects.push({ apiVersion, kind: 'CiliumBGPPeerConfig', metadata: { name: peerConfigName(p), labels }, spec });
   }
-  manualSteps.push(...peerSecretSteps(bgp.peers, 'Cilium', 'kube-system', 'password'));
-  const bfdPeers = bgp.peers.filter((p) => p.bfd).map((p) => p.name);
+  manualSteps.push(...peerSecretSteps(bgp.peers, 'Cilium', plan.cni.bgpSecretsNamespace ?? 'kube-system', 'password'));
+  const bfdPeers = bgp.peers.filter((p) => p.timers);
   if (bfdPeers.length) {
-    manualSteps.push(`BFD was asked for peer(s) ${bfdPeers.join(', ')}, but Cilium's open-source BGP control plane has no BFD; sessions fail over on the BGP hold timer (90 s) unless the routers run BFD against another speaker.`);
+    manualSteps.push(`BFD was asked for peer(s) ${bfdPeers.map((p) => p.name).join(', ')}, but Cilium's BGP control plane has no BFD: netprofile sets hold ${bfdPeers[0].timers!.holdTimeSeconds} s / keepalive ${bfdPeers[0].timers!.keepAliveTimeSeconds} s on them instead; configure the same timers (or lower) on the routers, which use the smaller hold time of the two.`);
   }
 
   const advertisements: Record<string, unknown>[] = [];

@@ -48,6 +48,12 @@ export function spiderpoolValues(plan: Plan): Record<string, unknown> {
   if (plan.cni.provider === 'none') {
     const first = interfaces(plan)[0];
     if (first) values.multus = { multusCNI: { defaultCniCRName: multusConfigName(plan, first) } };
+  } else {
+    // Cilium stays the pods' first interface: the coordinator in overlay mode tunes the routes of
+    // the extra underlay NIC, as Spiderpool's guide installs it beside Cilium (which itself runs
+    // with cni.exclusive: false) — spidernet-io/spiderpool v1.2.2 docs/usage/install/overlay/get-started-cilium.md,
+    // charts/spiderpool/values.yaml coordinator.mode ["auto","underlay","overlay","disabled"].
+    values.coordinator = { mode: 'overlay' };
   }
   return values;
 }

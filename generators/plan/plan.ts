@@ -6,6 +6,8 @@ import type { Finding, RuleId, Severity } from '../api/findings.js';
 import { type AddressBlock, type Family, isBlock, parseAddressBlock, parseCIDR, parseIP, overlaps, contains, containsIP, firstIP, lastIP, formatIP } from '../api/net.js';
 import { type Detection, formatEvidence } from '../detect/detect.js';
 import { runRuleChecks } from './rules/index.js';
+import { BFD_MITIGATION_TIMERS } from './rules/cilium-bfd-unsupported.js';
+import { ciliumDatapath } from './cilium-plan.js';
 import type { CcmProvider, Decision, EnvironmentClass, Implementation, Plan, PlanBlock, PlanPeer, PlanPool, Speaker } from './types.js';
 
 export interface PlanOptions {
@@ -203,6 +205,7 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
     return {
       name: p.name, address: p.address, family: ip?.family ?? 'IPv4', asn: p.asn, port: p.port, bfd: p.bfd, gracefulRestart: p.gracefulRestart,
       passwordSecretRef: p.passwordSecretRef ? { name: p.passwordSecretRef.name, key: p.passwordSecretRef.key } : null,
+      timers: p.bfd && speaker === 'cilium' ? { ...BFD_MITIGATION_TIMERS } : null,
     };
   });
 
@@ -493,6 +496,7 @@ function planCilium(profile: NetworkProfile, env: ResolvedEnvironment, implement
   if (spec.cni.provider !== 'cilium') {
     return {
       provider: 'none', version: null, minor: null, routing: null, tunnelProtocol: null, ipam: null, clusterPoolIPv4PodCIDRList: [], clusterPoolIPv6PodCIDRList: [],
+      clusterPoolIPv4MaskSize: null, clusterPoolIPv6MaskSize: null, autoDirectNodeRoutes: false, devices: [], k8sClientRateLimit: null, bpfMasquerade: false, bgpSecretsNamespace: null, exclusive: true,
       ipv4NativeRoutingCIDR: null, ipv6NativeRoutingCIDR: null, kubeProxyReplacement: null, l2announcements: false, bgpControlPlane: false, lbIPAM: false, hubble: null, extraValues: {},
     };
   }
@@ -577,6 +581,7 @@ function planCilium(profile: NetworkProfile, env: ResolvedEnvironment, implement
     clusterPoolIPv6PodCIDRList: ipam === 'cluster-pool' ? v6Pods : [],
     ipv4NativeRoutingCIDR,
     ipv6NativeRoutingCIDR,
+    ...ciliumDatapath(profile, env, { ipam, routing, kpr, l2, bgp, minor, podBlocks, mode }, decide),
     kubeProxyReplacement: kpr,
     l2announcements: l2,
     bgpControlPlane: bgp,

@@ -50,6 +50,8 @@ export interface PlanPeer {
   bfd: boolean;
   gracefulRestart: boolean;
   passwordSecretRef: { name: string; key: string } | null;
+  /** BGP hold/keepalive timers netprofile sets (Cilium with bfd asked: upstream's mitigation); null = speaker defaults. */
+  timers: { holdTimeSeconds: number; keepAliveTimeSeconds: number } | null;
 }
 
 export interface Plan {
@@ -87,6 +89,21 @@ export interface Plan {
     ipam: 'cluster-pool' | 'kubernetes' | 'eni' | 'azure' | 'alibabacloud' | 'multi-pool' | null;
     clusterPoolIPv4PodCIDRList: string[];
     clusterPoolIPv6PodCIDRList: string[];
+    /** Per-node masks of cluster-pool IPAM (ipam.operator.clusterPoolIPv*MaskSize); null when none is set. */
+    clusterPoolIPv4MaskSize: number | null;
+    clusterPoolIPv6MaskSize: number | null;
+    /** Nodes install each other's pod routes (one L2 segment, nothing else distributes them). */
+    autoDirectNodeRoutes: boolean;
+    /** Devices Cilium must attach to besides the auto-detected ones (L2 announcement interfaces). */
+    devices: string[];
+    /** k8sClientRateLimit raised for L2 leases; null leaves the chart's default. */
+    k8sClientRateLimit: { qps: number; burst: number } | null;
+    /** eBPF masquerading (bpf.masquerade) instead of iptables. */
+    bpfMasquerade: boolean;
+    /** Namespace the agent reads BGP password Secrets from (bgpControlPlane.secretsNamespace); null without BGP. */
+    bgpSecretsNamespace: string | null;
+    /** cni.exclusive: false keeps other CNI configs (Multus for the underlay) in /etc/cni/net.d. */
+    exclusive: boolean;
     ipv4NativeRoutingCIDR: string | null;
     ipv6NativeRoutingCIDR: string | null;
     kubeProxyReplacement: boolean | null;

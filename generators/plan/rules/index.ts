@@ -2,8 +2,18 @@
 // exporting a RuleUnit, one line here.
 import type { RuleContext, RuleUnit } from './registry.js';
 import type { Finding } from '../../api/findings.js';
+import { chartVersionUnknown } from './chart-version-unknown.js';
+import { ciliumBfdUnsupported } from './cilium-bfd-unsupported.js';
+import { bgpSecretKey } from './bgp-secret-key.js';
+import { ciliumIpamMask } from './cilium-ipam-mask.js';
+import { nativeRoutingRoutes } from './native-routing-routes.js';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
+  chartVersionUnknown,
+  ciliumBfdUnsupported,
+  bgpSecretKey,
+  ciliumIpamMask,
+  nativeRoutingRoutes,
 ];
 
 /** Runs every unit's check over a finished plan. */
