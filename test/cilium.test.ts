@@ -170,4 +170,25 @@ test('underlay beside Cilium: cni.exclusive false and Spiderpool coordinator in 
   assert.not.ok('cni' in (ciliumValues(plan(cil('1.18.3'))) as any), 'without an underlay the chart default (exclusive) stays');
 });
 
+// 7. Version gaps: IPv6 L2 announcements before 1.19, IPv6-only BGP router ID before 1.18.
+test('cilium-version-feature: IPv6 L2 pool before 1.19, IPv6-only Cilium BGP before 1.18', () => {
+  const v6l2 = (v: string) => cil(v, (p) => {
+    dual('fd00:10::/56')(p);
+    p.spec.loadBalancer = { mode: 'l2', pools: [{ name: 'v6', addresses: ['fd00:31::100/124'] }] };
+  });
+  for (const [v, fires] of [['1.16.19', true], ['1.17.18', true], ['1.18.3', true], ['1.19.6', false], ['1.20.0', false]] as const) {
+    const f = findingsOf(v6l2(v)).find((x) => x.rule === 'cilium-version-feature' && x.path === 'spec.loadBalancer.pools[0].addresses');
+    assert.is(!!f, fires, v);
+  }
+  const v6bgp = (v: string) => cil(v, (p) => {
+    p.spec.cluster.podCIDRs = ['fd00:10::/56']; p.spec.cluster.serviceCIDRs = ['fd00:20::/112']; p.spec.cluster.nodeCIDRs = ['fd00:31::/64'];
+    p.spec.cluster.apiServer = { host: 'fd00:31::1', port: 6443 };
+    p.spec.loadBalancer = { mode: 'bgp', pools: [{ name: 'a', addresses: ['fd00:40::/120'] }], bgp: { localASN: 65010, peers: [{ name: 'r', address: 'fd00:31::fe', asn: 65000 }] } };
+  });
+  for (const [v, fires] of [['1.16.19', true], ['1.17.18', true], ['1.18.3', false], ['1.20.0', false]] as const) {
+    const f = findingsOf(v6bgp(v)).find((x) => x.rule === 'cilium-version-feature' && x.path === 'spec.loadBalancer.bgp');
+    assert.is(!!f, fires, v);
+  }
+});
+
 test.run();

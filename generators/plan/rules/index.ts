@@ -7,6 +7,7 @@ import { ciliumBfdUnsupported } from './cilium-bfd-unsupported.js';
 import { bgpSecretKey } from './bgp-secret-key.js';
 import { ciliumIpamMask } from './cilium-ipam-mask.js';
 import { nativeRoutingRoutes } from './native-routing-routes.js';
+import { ciliumVersionFeature } from './cilium-version-feature.js';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
   chartVersionUnknown,
@@ -14,6 +15,7 @@ export const RULE_UNITS: readonly RuleUnit[] = [
   bgpSecretKey,
   ciliumIpamMask,
   nativeRoutingRoutes,
+  ciliumVersionFeature,
 ];
 
 /** Runs every unit's check over a finished plan. */
