@@ -83,6 +83,8 @@ test('L2 interfaces become devices (with forceDeviceDetection), known to every m
     assert.equal(values.devices, ['eth1', 'bond0.100'], v);
     assert.is(values.forceDeviceDetection, true, v);
     assert.equal(unknownCiliumValues(bundle, v, values), [], `every rendered key exists in ${v}`);
+    const step = renderCilium(plan(l2(v))).manualSteps.some((s) => /only to devices that carry an IP address/.test(s));
+    assert.is(step, v < '1.19', `address-less device step on ${v}`);
   }
 });
 

@@ -143,6 +143,11 @@ export function renderCilium(plan: Plan): ComponentOutput {
 
   if (plan.cni.l2announcements) {
     const l2 = plan.loadBalancer.l2;
+    // Before 1.19 the agent skips a device without an IP address even when `devices` lists it
+    // (cilium pkg/datapath/linux/devices_controller.go isSelectedDevice; fixed by 6d5900a0d7 in the v1.19 cycle).
+    if (plan.cni.devices.length && (plan.cni.minor ?? 18) < 19) {
+      out.manualSteps.push(`Cilium ${plan.cni.version} attaches only to devices that carry an IP address, even when listed in devices: give ${plan.cni.devices.join(', ')} an address on every announcing node (a bare VLAN or bond is skipped), or use Cilium 1.19 or later.`);
+    }
     const spec: Record<string, unknown> = { loadBalancerIPs: true };
     // Cilium reads interfaces as regular expressions: anchor a plain name so eth0 is not eth01.
     if (l2?.interfaces.length) spec.interfaces = l2.interfaces.map((i) => (/^[A-Za-z0-9_.@-]+$/.test(i) ? `^${i.replace(/\./g, '\\.')}$` : i));
