@@ -30,6 +30,7 @@ export const RULES = {
   'bgp-secret-key': 'a BGP passwordSecretRef key the speaker does not read (Cilium and MetalLB read "password")',
   'cilium-ipam-mask': 'no per-node cluster-pool mask the cilium-operator accepts fits the pod CIDR',
   'native-routing-routes': 'native routing across several node subnets with nothing to distribute the pod routes',
+  'purelb-auto-assign': 'PureLB: autoAssign cannot be honoured (only the ServiceGroup named default serves un-annotated Services)',
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -93,7 +93,10 @@ export const peerSchema = s.object({
   asn: s.integer({ minimum: 1, maximum: 4294967295 }),
   port: s.integerDefault(179, { minimum: 1, maximum: 65535 }),
   bfd: s.boolean(false),
-  gracefulRestart: s.boolean(true),
+  // metallb v0.16.1 api/v1beta2/bgppeer_types.go: enableGracefulRestart defaults to false and is immutable (self == oldSelf).
+  gracefulRestart: s.boolean(false, { description: 'BGP graceful restart for this peer (default false, as upstream; immutable on MetalLB BGPPeers once created).' }),
+  // metallb v0.16.1 api/v1beta2/bgppeer_types.go ebgpMultiHop: "Needed for FRR-based modes" when the peer is not directly connected.
+  ebgpMultiHop: s.choice(['auto', true, false], 'auto', { description: 'eBGP multi-hop for this peer: auto = multi-hop when the peer address is outside every node subnet (nodeCIDRs, or the Node InternalIPs from the facts).' }),
   passwordSecretRef: secretKeyRef,
   password: s.string({ description: 'Never use: an inline password is rejected (inline-secret); use passwordSecretRef.' }),
 }, ['name', 'address', 'asn']);

@@ -181,6 +181,8 @@ function ciliumBgp(plan: Plan, apiVersion: string, labels: Record<string, string
     if (p.timers) spec.timers = { holdTimeSeconds: p.timers.holdTimeSeconds, keepAliveTimeSeconds: p.timers.keepAliveTimeSeconds };
     if (p.gracefulRestart) spec.gracefulRestart = { enabled: true, restartTimeSeconds: 120 };
     if (p.port !== 179) spec.transport = { peerPort: p.port };
+    // cilium v1.18.3 pkg/k8s/apis/cilium.io/client/crds/v2/ciliumbgppeerconfigs.yaml: ebgpMultihop is the TTL (unset = single hop).
+    if (p.ebgpMultiHop) spec.ebgpMultihop = 255;
     objects.push({ apiVersion, kind: 'CiliumBGPPeerConfig', metadata: { name: peerConfigName(p), labels }, spec });
   }
   manualSteps.push(...peerSecretSteps(bgp.peers, 'Cilium', plan.cni.bgpSecretsNamespace ?? 'kube-system', 'password'));

@@ -13,7 +13,11 @@ const BFD_PROFILE = 'netprofile-bfd';
 export function metallbValues(plan: Plan): Record<string, unknown> {
   // The chart's default FRR-K8s mode serves both layer 2 and BGP (with BFD). The profile has no
   // switch for MetalLB's native BGP mode, so the defaults stand.
-  void plan;
+  if (plan.loadBalancer.mode === 'bgp' && plan.loadBalancer.speaker === 'external') {
+    // metallb v0.16.1 charts/metallb/values.yaml speaker.enabled, frrk8s.enabled; metallb/metallb#160:
+    // behind an external speaker MetalLB only allocates, so neither DaemonSet runs.
+    return { speaker: { enabled: false }, frrk8s: { enabled: false } };
+  }
   return {};
 }
 
@@ -49,7 +53,9 @@ export function renderMetalLB(plan: Plan): ComponentOutput {
     const peers: K8sObject[] = bgp.peers.map((p) => {
       const spec: Record<string, unknown> = { myASN: bgp.localASN, peerASN: p.asn, peerAddress: p.address };
       if (p.port !== 179) spec.peerPort = p.port;
+      // metallb v0.16.1 api/v1beta2/bgppeer_types.go: enableGracefulRestart (immutable), ebgpMultiHop.
       if (p.gracefulRestart) spec.enableGracefulRestart = true;
+      if (p.ebgpMultiHop) spec.ebgpMultiHop = true;
       if (p.bfd) spec.bfdProfile = BFD_PROFILE;
       if (p.passwordSecretRef) {
         // Only a reference lands in Git: MetalLB reads a kubernetes.io/basic-auth Secret in its
@@ -68,6 +74,9 @@ export function renderMetalLB(plan: Plan): ComponentOutput {
     }
     const other = bgp.advertise.filter((a) => a !== 'loadBalancerIPs');
     if (other.length) out.manualSteps.push(`MetalLB announces only LoadBalancer addresses; ${other.join(', ')} must reach the routers another way (static routes or another speaker on other routers).`);
+  }
+  if (plan.loadBalancer.mode === 'bgp' && plan.loadBalancer.speaker === 'external') {
+    out.manualSteps.push('MetalLB only allocates here (speaker and frr-k8s are off): the external BGP speaker must advertise the LoadBalancer IPs (kube-router: --advertise-loadbalancer-ip=true).');
   }
   return out;
 }

@@ -6,6 +6,7 @@ import type { ComponentOutput, K8sObject } from './types.js';
 import { CHARTS, chartInstall } from './charts.js';
 import { netprofileLabels } from './merge.js';
 import { peerSecretSteps } from './bgp.js';
+import { purelbGroupName } from '../plan/rules/purelb-auto-assign.js';
 import { parseCIDR, isBlock, contains, parseAddressBlock } from '../api/net.js';
 
 const NS = CHARTS.purelb.namespace;
@@ -27,7 +28,9 @@ export function purelbValues(plan: Plan): Record<string, unknown> {
   }
   const agent: Record<string, unknown> = { dummyInterface: DUMMY_INTERFACE };
   const ifs = lb.l2?.interfaces ?? [];
-  if (ifs.length) agent.localInterface = ifs.length === 1 ? ifs[0] : `^(${ifs.join('|')})$`;
+  // purelb v0.16.6 build/helm/purelb/templates/lbnodeagent.yaml: localInterface is a regular
+  // expression; anchor it for one interface too (eth1 must not match eth10 or eth1.100).
+  if (ifs.length) agent.localInterface = `^(${ifs.map(escapeRegex).join('|')})$`;
   values.lbnodeagent = agent;
   // The GoBGP sidecar needs TCP 179 free; only when PureLB itself speaks BGP.
   values.gobgp = { enabled: lb.speaker === 'purelb' };
@@ -44,7 +47,8 @@ export function renderPureLB(plan: Plan): ComponentOutput {
   const routed = lb.mode === 'bgp';
   for (const pool of lb.pools) {
     const entry = (b: PlanBlock) => ({
-      // L2 (local) pools must sit in the node subnet, which is where ARP reaches; routed pools are
+      // L2 (local) pools must sit in the node subnet, which is where ARP reaches (a pool outside is
+      // refused by pool-off-subnet, so the fallback is never rendered silently); routed pools are
       // announced as host routes (/32, /128), as the routers expect one route per LoadBalancer IP.
       subnet: routed ? b.subnet : nodeSubnetFor(plan, b) ?? b.subnet,
       pool: b.text,
@@ -60,18 +64,16 @@ export function renderPureLB(plan: Plan): ComponentOutput {
     // kube-lb0 for a routing daemon to announce). The field-notes build used a local pool with
     // aggregation /32 and kube-router announcing; the v2 API names that case `remote`.
     const spec = routed ? { remote: addresses } : { local: addresses };
-    out.configs.push({ apiVersion: 'purelb.io/v2', kind: 'ServiceGroup', metadata: { name: pool.name, namespace: NS, labels }, spec });
-    out.manualSteps.push(`Services take addresses from PureLB pool ${pool.name} with the annotation purelb.io/service-group: ${pool.name}${pool.name === 'default' ? ' (or no annotation: PureLB uses the group named default)' : ''}.`);
+    // purelb v0.16.6 internal/allocator/allocator.go: un-annotated Services use the group "default".
+    const group = purelbGroupName(lb.pools, pool.name);
+    out.configs.push({ apiVersion: 'purelb.io/v2', kind: 'ServiceGroup', metadata: { name: group, namespace: NS, labels }, spec });
+    out.manualSteps.push(`Services take addresses from PureLB pool ${pool.name} with the annotation purelb.io/service-group: ${group}${group === 'default' ? ` (or no annotation: PureLB uses the group named default${pool.name !== 'default' ? `, which is pool ${pool.name} because it alone has autoAssign: true` : ''})` : ''}.`);
     if (pool.serviceSelector) out.manualSteps.push(`PureLB has no service selector: pool ${pool.name}'s serviceSelector is not enforced; annotate only the Services that should use it.`);
   }
 
   if (lb.nodeAgent) {
-    const local: Record<string, unknown> = { dummyInterface: DUMMY_INTERFACE };
-    const ifs = lb.l2?.interfaces ?? [];
-    if (ifs.length) local.localInterface = ifs.length === 1 ? ifs[0] : `^(${ifs.join('|')})$`;
-    // The chart creates LBNodeAgent "default" from the same values (purelbValues); this copy in
-    // Git carries the identical spec, so the two never disagree.
-    out.configs.push({ apiVersion: 'purelb.io/v2', kind: 'LBNodeAgent', metadata: { name: 'default', namespace: NS, labels }, spec: { local } });
+    // purelb v0.16.6 build/helm/purelb/templates/lbnodeagent.yaml renders LBNodeAgent "default"
+    // from the lbnodeagent values (purelbValues): the chart is its only owner, no copy in configs/.
     if (lb.speaker === 'purelb' && lb.bgp) out.configs.push(purelbBgp(plan, labels, out.manualSteps));
     out.manualSteps.push('PureLB advises the sysctls net.ipv4.conf.all.arp_ignore=1 and net.ipv4.conf.all.arp_announce=2 on every node.');
   } else {
@@ -99,6 +101,8 @@ function purelbBgp(plan: Plan, labels: Record<string, string>, manualSteps: stri
     if (p.passwordSecretRef) config.authPasswordSecretRef = { name: p.passwordSecretRef.name, key: p.passwordSecretRef.key };
     const n: Record<string, unknown> = { config, afiSafis: families.map((family) => ({ family, enabled: true })) };
     if (p.gracefulRestart) n.gracefulRestart = { enabled: true };
+    // purelb v0.16.6 deployments/components/gobgp/gobgp-bgpconfig-crd.yaml neighbors[].ebgpMultihop {enabled (required), multihopTtl}.
+    if (p.ebgpMultiHop) n.ebgpMultihop = { enabled: true };
     return n;
   });
   manualSteps.push(...peerSecretSteps(bgp.peers, 'PureLB', NS, null));
@@ -112,4 +116,8 @@ function purelbBgp(plan: Plan, labels: Record<string, string>, manualSteps: stri
       neighbors,
     },
   };
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -8,6 +8,7 @@ import { type Detection, formatEvidence } from '../detect/detect.js';
 import { runRuleChecks } from './rules/index.js';
 import { BFD_MITIGATION_TIMERS } from './rules/cilium-bfd-unsupported.js';
 import { ciliumDatapath } from './cilium-plan.js';
+import { nodeSubnets, peerMultiHop } from './peers.js';
 import type { CcmProvider, Decision, EnvironmentClass, Implementation, Plan, PlanBlock, PlanPeer, PlanPool, Speaker } from './types.js';
 
 export interface PlanOptions {
@@ -197,13 +198,16 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
     find('lb-ownership', 'warning', 'spec.loadBalancer.pools', `The pools are not used: ${implementation === 'cloud' ? "the cloud's load balancer assigns the addresses" : 'no implementation runs'}; remove them or pick an implementation that uses them.`);
   }
 
+  const subnets = nodeSubnets(spec.cluster.nodeCIDRs, facts);
   const planPeers: PlanPeer[] = peers.map((p, i) => {
     const ip = parseIP(p.address)!;
+    const multiHop = peerMultiHop(p.ebgpMultiHop, ip, subnets);
+    if (mode === 'bgp') decide(`loadBalancer.bgp.peers[${i}].ebgpMultiHop`, multiHop.value, multiHop.reason, null, subnets.source === 'facts' ? 'node InternalIPs' : null);
     if (ip && !families.includes(ip.family)) {
       find('family-mismatch', 'error', `spec.loadBalancer.bgp.peers[${i}].address`, `Peer ${p.name} (${p.address}) is ${ip.family} but the cluster runs ${families.join(' and ')}; peer over an address of the cluster's family.`);
     }
     return {
-      name: p.name, address: p.address, family: ip?.family ?? 'IPv4', asn: p.asn, port: p.port, bfd: p.bfd, gracefulRestart: p.gracefulRestart,
+      name: p.name, address: p.address, family: ip?.family ?? 'IPv4', asn: p.asn, port: p.port, bfd: p.bfd, gracefulRestart: p.gracefulRestart, ebgpMultiHop: multiHop.value,
       passwordSecretRef: p.passwordSecretRef ? { name: p.passwordSecretRef.name, key: p.passwordSecretRef.key } : null,
       timers: p.bfd && speaker === 'cilium' ? { ...BFD_MITIGATION_TIMERS } : null,
     };

@@ -49,6 +49,8 @@ export interface PlanPeer {
   port: number;
   bfd: boolean;
   gracefulRestart: boolean;
+  /** Effective eBGP multi-hop (spec ebgpMultiHop, or auto: the peer is outside every node subnet). */
+  ebgpMultiHop: boolean;
   passwordSecretRef: { name: string; key: string } | null;
   /** BGP hold/keepalive timers netprofile sets (Cilium with bfd asked: upstream's mitigation); null = speaker defaults. */
   timers: { holdTimeSeconds: number; keepAliveTimeSeconds: number } | null;

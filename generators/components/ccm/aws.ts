@@ -12,6 +12,9 @@ export function renderAwsCcm(plan: Plan, chart: CcmChart): ComponentOutput {
     // The chart's default args plus the upstream kustomize example's: per-controller
     // ServiceAccounts, and no VPC routes (Cilium routes pods itself or tunnels).
     args: ['--v=2', '--cloud-provider=aws', '--use-service-account-credentials=true', '--configure-cloud-routes=false', `--cluster-name=${name}`],
+    // cloud-provider-aws v1.36.0 charts/aws-cloud-controller-manager/templates/daemonset.yaml:
+    // hostNetwork only with .Values.hostNetworking; IMDSv2 (hop limit 1) answers only on the host network.
+    hostNetworking: true,
     nodeSelector: controlPlaneSelector(plan),
     tolerations: ccmTolerations(),
   };

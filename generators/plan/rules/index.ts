@@ -8,6 +8,8 @@ import { bgpSecretKey } from './bgp-secret-key.js';
 import { ciliumIpamMask } from './cilium-ipam-mask.js';
 import { nativeRoutingRoutes } from './native-routing-routes.js';
 import { ciliumVersionFeature } from './cilium-version-feature.js';
+import { poolOffSubnet } from './pool-off-subnet.js';
+import { purelbAutoAssign } from './purelb-auto-assign.js';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
   chartVersionUnknown,
@@ -16,6 +18,8 @@ export const RULE_UNITS: readonly RuleUnit[] = [
   ciliumIpamMask,
   nativeRoutingRoutes,
   ciliumVersionFeature,
+  poolOffSubnet,
+  purelbAutoAssign,
 ];
 
 /** Runs every unit's check over a finished plan. */
