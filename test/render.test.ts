@@ -279,7 +279,7 @@ purelb('worked example 3: allocator only: ServiceGroup, no LBNodeAgent, agent Da
   assert.is(out.charts[0].repository.url, 'https://purelb.io/charts');
   const sg = one(out.configs, 'ServiceGroup');
   assert.is(sg.apiVersion, 'purelb.io/v2');
-  assert.is(sg.metadata.name, 'bgp-ippool');
+  assert.is(sg.metadata.name, 'default', 'the only autoAssign pool is the group PureLB uses for un-annotated Services');
   assert.equal(sg.spec.remote.v4pools, [{ subnet: '10.32.192.0/18', pool: '10.32.192.0/18', aggregation: '/32' }]);
   assert.not.ok(kinds(out.configs).includes('LBNodeAgent'), 'no LBNodeAgent with an external speaker');
   assert.not.ok(kinds(out.configs).includes('BGPConfiguration'), 'no GoBGP with an external speaker');
@@ -302,9 +302,8 @@ purelb('PureLB announcing itself (L2): local pool in the node subnet, LBNodeAgen
   const out = renderPureLB(p);
   const sg = one(out.configs, 'ServiceGroup');
   assert.equal(sg.spec.local.v4pools, [{ subnet: '10.31.80.0/24', pool: '10.31.80.200-10.31.80.220', aggregation: 'default' }]);
-  const agent = one(out.configs, 'LBNodeAgent');
-  assert.is(agent.spec.local.localInterface, 'eth1');
-  assert.is((purelbValues(p) as any).lbnodeagent.localInterface, 'eth1', 'the chart creates the same agent');
+  assert.not.ok(kinds(out.configs).includes('LBNodeAgent'), 'the chart alone owns LBNodeAgent/default');
+  assert.is((purelbValues(p) as any).lbnodeagent.localInterface, '^(eth1)$', 'anchored: eth1 must not match eth10 or eth1.100');
 });
 
 purelb.run();
