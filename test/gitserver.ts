@@ -7,9 +7,11 @@ import { createConnection, createServer as createTcpServer } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
+import type { Test } from 'uvu';
 
 export const GIT_HTTP_BACKEND = '/usr/lib/git-core/git-http-backend';
-export const SSHD = '/usr/sbin/sshd';
+// NETPROFILE_TEST_SSHD points the ssh suite at another sshd (or at a missing one, to see it fail alone).
+export const SSHD = process.env.NETPROFILE_TEST_SSHD || '/usr/sbin/sshd';
 
 /**
  * An environment for git and netprofile that ignores the user's and the system's git
@@ -203,4 +205,30 @@ async function waitForPort(port: number, child: ChildProcess, ms: number): Promi
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
+}
+
+/**
+ * A server one suite needs, started in its `before` hook. When it cannot start, every test of
+ * that suite fails with the reason (uvu would otherwise count a throwing `before` as a suite with
+ * nothing run, and a crashing `after` ends the whole process); `after` closes only what started.
+ * The other suites of the file and of the run are not affected.
+ */
+export function suiteServer<T extends { close(): Promise<void> | void }>(
+  s: Test,
+  what: string,
+  start: () => Promise<T>,
+): () => T {
+  let server: T | undefined;
+  let failure: string | undefined;
+  s.before(async () => {
+    try { server = await start(); } catch (err) { failure = (err as Error).message; }
+  });
+  s.before.each(() => {
+    if (!server) throw new Error(`${what} could not start, so this suite cannot run: ${failure}`);
+  });
+  s.after(async () => { const running = server; server = undefined; if (running) await running.close(); });
+  return () => {
+    if (!server) throw new Error(`${what} is not running: ${failure ?? 'not started yet'}`);
+    return server;
+  };
 }

@@ -7,8 +7,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The repository root (tests run from dist/test). */
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const shared = join(root, '..', 'shared');
-export const fixtures = join(shared, 'fixtures', 'nodes');
+/** Node lists (kubectl get nodes -o yaml) shaped like each platform's; see test/fixtures/README.md. */
+export const fixtures = join(root, 'test', 'fixtures', 'nodes');
+/** Verbatim upstream CRDs and values schemas the bundle is made from; see schemas/SOURCES.md. */
+export const schemaSources = join(root, 'schemas');
 export const examples = join(root, 'examples');
 export const bin = join(root, 'bin', 'netprofile');
 

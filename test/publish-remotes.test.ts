@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync, chmodSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, examples, bin, root } from './helpers.js';
-import { isolatedGitEnv, git, bareRepo, startHttpGitServer, startSshServer, type HttpGitServer, type SshGitServer } from './gitserver.js';
+import { isolatedGitEnv, git, bareRepo, startHttpGitServer, startSshServer, suiteServer, GIT_HTTP_BACKEND, type HttpGitServer, type SshGitServer } from './gitserver.js';
 import { publishTrees } from '../gitops/index.js';
 
 const ex = (name: string) => join(examples, name, 'networkprofile.yaml');
@@ -39,9 +39,9 @@ http.before(async () => {
   env = isolatedGitEnv(join(dir.path, 'home'));
   mkdirSync(join(dir.path, 'http'));
   bareRepo(join(dir.path, 'http', 'fleet.git'), env);
-  server = await startHttpGitServer({ projectRoot: join(dir.path, 'http'), token: TOKEN });
 });
-http.after(async () => { await server.close(); });
+const httpServer = suiteServer(http, `git's smart-HTTP server (${GIT_HTTP_BACKEND})`, () => startHttpGitServer({ projectRoot: join(dir.path, 'http'), token: TOKEN }));
+http.before.each(() => { server = httpServer(); });
 
 http('publishes with the token from the environment; the token is never in a URL or the output', async () => {
   const url = server.url('fleet.git');
@@ -77,9 +77,9 @@ http.run();
 
 // ---------------------------------------------------------------------------------------------
 const ssh = suite('ssh:// remote: OpenSSH sshd on loopback, strict host key checking');
+const sshServer = suiteServer(ssh, 'OpenSSH sshd (README: Requirements; .ci/run installs openssh-server)', () => startSshServer(join(dir.path, 'sshd')));
 let sshd: SshGitServer;
-ssh.before(async () => { sshd = await startSshServer(join(dir.path, 'sshd')); });
-ssh.after(async () => { await sshd.close(); });
+ssh.before.each(() => { sshd = sshServer(); });
 
 ssh('publishes with a key and known_hosts given as files', async () => {
   const repo = bareRepo(join(dir.path, 'ssh-fleet.git'), env);

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { bareMetal, plan, type Raw } from './profiles.js';
-import { shared, examples } from './helpers.js';
+import { schemaSources, examples } from './helpers.js';
 import { renderObjects, renderTree, renderStream, RenderRefused, TARGETS } from '../generators/render.js';
 import { ciliumValues, renderCilium } from '../generators/components/cilium.js';
 import { renderMetalLB } from '../generators/components/metallb.js';
@@ -146,7 +146,7 @@ cilium('API versions follow the Cilium minor; externalIPs never rendered (1.16 w
 
 cilium('field names match the bundled CRDs of each minor', () => {
   for (const [minor, dir] of Object.entries(CILIUM_CRD_DIR)) {
-    const schemas = crdSchemas(join(shared, 'schemas', 'cilium', dir, 'crds'));
+    const schemas = crdSchemas(join(schemaSources, 'cilium', dir, 'crds'));
     const version = `1.${minor}.0`;
     assertFieldsKnown(renderCilium(plan(ciliumL2(version))).configs, schemas);
     assertFieldsKnown(renderCilium(plan(ciliumBgp(version))).configs, schemas);
@@ -263,7 +263,7 @@ metallb('BGP: BGPPeer v1beta2 with passwordSecret (never a password), BFDProfile
   assert.equal(one(out.configs, 'BGPAdvertisement').spec.ipAddressPools, ['public']);
   assert.equal(one(out.configs, 'IPAddressPool').spec.serviceAllocation, { serviceSelectors: [{ matchLabels: { tier: 'edge' } }] });
   assert.ok(out.manualSteps.some((s) => /podCIDRs/.test(s)), 'MetalLB cannot announce pod CIDRs: said');
-  assertFieldsKnown(out.configs, crdSchemas(join(shared, 'schemas', 'metallb')));
+  assertFieldsKnown(out.configs, crdSchemas(join(schemaSources, 'metallb')));
 });
 
 metallb.run();
@@ -327,7 +327,7 @@ spider('worked example 7: SpiderMultusConfig per interface, SpiderIPPool per nod
   assert.ok(w1, 'pool of worker/eth1');
   assert.equal([w1.spec.subnet, w1.spec.gateway, w1.spec.ips], ['192.168.0.0/24', '192.168.0.253', ['192.168.0.165-192.168.0.169']]);
   assert.ok(multus[1].spec.ipvlan.ippools.ipv4.includes(w1.metadata.name), 'the interface config lists its pools');
-  assertFieldsKnown(out.configs, crdSchemas(join(shared, 'schemas', 'spiderpool')));
+  assertFieldsKnown(out.configs, crdSchemas(join(schemaSources, 'spiderpool')));
 });
 
 spider.run();

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tempDir, root, shared, examples } from './helpers.js';
+import { cli, tempDir, root, schemaSources, examples } from './helpers.js';
 import { validateFiles, type Problem } from '../generators/validate/validate.js';
 import { unknownCiliumValues } from '../generators/validate/values.js';
 import { loadBundle } from '../cli/values.js';
@@ -36,8 +36,8 @@ spec:
   values:
 ${values}`;
 
-test('the committed bundle is what the script makes from ../shared/schemas', () => {
-  if (!existsSync(join(shared, 'schemas', 'SOURCES.md'))) throw new Error(`${shared}/schemas is missing: the bundle cannot be checked`);
+test('the committed bundle is what the script makes from the schema sources in schemas/', () => {
+  if (!existsSync(join(schemaSources, 'SOURCES.md'))) throw new Error(`${schemaSources}/SOURCES.md is missing: the bundle cannot be checked`);
   const t = tempDir();
   try {
     const r = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-schemas.mjs'), '--out', t.path], { encoding: 'utf8' });
