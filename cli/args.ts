@@ -17,6 +17,8 @@ export interface ParsedArgs {
   flags: Record<string, string | string[] | boolean | undefined>;
   positionals: string[];
   help: boolean;
+  /** The flags the command declared (for messages and completion). */
+  specs?: FlagSpec[];
 }
 
 export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
@@ -28,9 +30,13 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
     if (arg === '--help' || arg === '-h') { help = true; continue; }
     if (arg === '--') { positionals.push(...argv.slice(i + 1)); break; }
     if (arg.startsWith('-') && arg !== '-') {
-      const [rawName, inline] = arg.startsWith('--') ? splitOnce(arg.slice(2)) : [arg.slice(1), undefined];
-      const spec = specs.find((s) => (arg.startsWith('--') ? s.name === rawName : s.short === rawName));
-      if (!spec) throw new UsageError(`unknown flag ${arg.slice(0, 40)}`);
+      const long = arg.startsWith('--');
+      // --name=V, -o=V and -oV (a one-letter flag that takes a value) all carry the value inline.
+      let [rawName, inline] = long ? splitOnce(arg.slice(2)) : [arg.slice(1, 2), arg.length > 2 ? arg.slice(2) : undefined];
+      if (!long && inline !== undefined && inline.startsWith('=')) inline = inline.slice(1);
+      const spec = specs.find((s) => (long ? s.name === rawName : s.short === rawName));
+      if (!spec) throw new UsageError(`unknown flag ${arg.slice(0, 40)}${suggestFlag(arg, specs)}`);
+      if (!long && inline !== undefined && !spec.value) throw new UsageError(`unknown flag ${arg.slice(0, 40)} (-${spec.short} takes no value)`);
       let value: string | boolean = true;
       if (spec.value) {
         if (inline !== undefined) value = inline;
@@ -47,7 +53,23 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
     }
     positionals.push(arg);
   }
-  return { flags, positionals, help };
+  return { flags, positionals, help, specs };
+}
+
+function suggestFlag(arg: string, specs: FlagSpec[]): string {
+  const name = arg.replace(/^-+/, '').split('=')[0];
+  if (name.length < 2) return '';
+  const near = specs.map((s) => s.name).find((n) => n.startsWith(name) || nearName(name, n));
+  return near ? ` (did you mean --${near}?)` : '';
+}
+
+/** One edit apart, or two for longer names: enough for flags. */
+function nearName(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length] <= (b.length > 6 ? 2 : 1);
 }
 
 function splitOnce(s: string): [string, string | undefined] {

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
   validate: { summary: 'check manifests against the bundled upstream schemas', load: () => import('./commands/validate.js') },
   publish: { summary: 'render and commit the trees to a Git repository, push when remote', load: () => import('./commands/publish.js') },
   diff: { summary: 'show what publish would change, as a unified diff', load: () => import('./commands/diff.js') },
+  schema: { summary: 'print the NetworkProfile JSON Schema (for editors: yaml-language-server)', load: () => import('./commands/schema.js') },
   fn: { summary: 'KRM function: ResourceList on stdin, ResourceList on stdout', load: () => import('../kustomize/fn.js') },
   plugin: { summary: 'kustomize exec plugin (plugin install [--home DIR]); Argo CD plugin (plugin argocd-generate / argocd-discover)', load: () => import('../kustomize/install.js') },
   operator: { summary: 'run the in-cluster controller', load: () => import('../operator/main.js') },

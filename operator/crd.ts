@@ -37,9 +37,9 @@ export function networkProfileCRD(): Record<string, unknown> {
             type: 'object',
             required: ['spec'],
             properties: {
-              apiVersion: { type: 'string' },
-              kind: { type: 'string' },
-              metadata: { type: 'object' },
+              apiVersion: { type: 'string', description: 'netprofile.io/v1alpha1.' },
+              kind: { type: 'string', description: 'NetworkProfile.' },
+              metadata: { type: 'object', description: 'Standard Kubernetes object metadata.' },
               spec: spec,
               status: status,
             },

@@ -5,27 +5,43 @@ import type { Finding } from '../generators/api/findings.js';
 import type { Plan } from '../generators/plan/types.js';
 
 const condition = s.object({
-  type: s.string({ maxLength: 316 }),
-  status: s.enumOf(['True', 'False', 'Unknown'], { default: 'Unknown' }),
-  observedGeneration: s.integer({ minimum: 0 }),
+  type: s.string({ maxLength: 316, description: 'Detected, Planned, Published or Ready.' }),
+  status: s.enumOf(['True', 'False', 'Unknown'], { default: 'Unknown', description: 'True, False or Unknown.' }),
+  observedGeneration: s.integer({ minimum: 0, description: 'The metadata.generation the condition was set for.' }),
   lastTransitionTime: s.string({ description: 'RFC 3339 time of the last change of status.' }),
-  reason: s.string({ maxLength: 1024 }),
-  message: s.string({ maxLength: 32768 }),
-}, ['type', 'status', 'lastTransitionTime', 'reason', 'message']);
+  reason: s.string({ maxLength: 1024, description: 'A CamelCase reason, e.g. PublishFailed.' }),
+  message: s.string({ maxLength: 32768, description: 'What happened and what to do, for a person.' }),
+}, ['type', 'status', 'lastTransitionTime', 'reason', 'message'], { description: 'A metav1.Condition.' });
 
 export const statusSchema = s.object({
   observedGeneration: s.integer({ minimum: 0, description: 'The metadata.generation this status describes.' }),
   conditions: s.array(condition, { description: 'Detected, Planned, Published and Ready (metav1.Condition).' }),
   environment: s.object({
-    type: s.string(),
-    provider: s.string(),
-    managed: s.optionalBoolean(),
-    source: s.string(),
-    evidence: s.array(s.string()),
-  }),
-  plan: s.object({ cni: s.string(), loadBalancer: s.string(), mode: s.string(), ccm: s.string() }),
-  findings: s.array(s.object({ rule: s.string(), severity: s.string(), path: s.string(), message: s.string() }, ['rule', 'severity', 'path', 'message'])),
-  lastCommit: s.object({ sha: s.string(), path: s.string(), time: s.string(), repo: s.string(), branch: s.string({ description: 'The branch the commit went to (deletionPolicy: prune removes the tree there).' }) }),
+    type: s.string({ description: 'cloud or bare-metal.' }),
+    provider: s.string({ description: 'The provider, e.g. aws or alibaba; empty on bare metal without one.' }),
+    managed: s.optionalBoolean({ description: 'Whether the provider runs the control plane.' }),
+    source: s.string({ description: 'detected (from the Nodes), explicit (from spec.environment), mixed, or none (no facts).' }),
+    evidence: s.array(s.string(), { description: 'The signals that decided, as node/NAME FIELD=VALUE.' }),
+  }, [], { description: 'The environment the planner used.' }),
+  plan: s.object({
+    cni: s.string({ description: 'The CNI rendered (cilium or none).' }),
+    loadBalancer: s.string({ description: 'The implementation that owns LoadBalancer Services.' }),
+    mode: s.string({ description: 'l2 or bgp; empty for the cloud\'s load balancer.' }),
+    ccm: s.string({ description: 'The cloud-controller-manager rendered; empty when none.' }),
+  }, [], { description: 'A summary of the plan (netprofile plan shows all of it).' }),
+  findings: s.array(s.object({
+    rule: s.string({ description: 'The stable rule id, e.g. l2-on-cloud.' }),
+    severity: s.string({ description: 'error (nothing is published) or warning.' }),
+    path: s.string({ description: 'The field the finding is about, e.g. spec.loadBalancer.mode.' }),
+    message: s.string({ description: 'What is wrong and what to do.' }),
+  }, ['rule', 'severity', 'path', 'message'], { description: 'A rule finding.' }), { description: 'The planner\'s findings.' }),
+  lastCommit: s.object({
+    sha: s.string({ description: 'The commit that holds the published tree.' }),
+    path: s.string({ description: 'The path of the tree in the repository.' }),
+    time: s.string({ description: 'RFC 3339 time of the commit.' }),
+    repo: s.string({ description: 'The repository URL, without credentials.' }),
+    branch: s.string({ description: 'The branch the commit went to (deletionPolicy: prune removes the tree there).' }),
+  }, [], { description: 'The last commit the operator published.' }),
 }, [], { description: 'Written by the operator only.' });
 
 export type ProfileStatus = Infer<typeof statusSchema>;

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCIDR, parseAddressBlock, parseIPv6, formatIP, overlaps, isBlock, isDNSLabel, type AddressBlock } from '../generators/api/net.js';
 import { validate, toOpenAPI, didYouMean, s, type SchemaError } from '../generators/api/schema.js';
+import { networkProfileCRD } from '../operator/crd.js';
 import { networkProfileSchema, specSchema } from '../generators/api/profile.js';
 import { checkProfile, parseYamlDocuments, InputError } from '../generators/api/parse.js';
 import { bareMetal } from './profiles.js';
@@ -116,6 +117,25 @@ test('YAML parsing: aliases within reason work, bombs and duplicate keys do not'
   assert.equal(parseYamlDocuments('a: &x [1, 2]\nb: *x\n', 'f.yaml'), [{ a: [1, 2], b: [1, 2] }]);
   assert.throws(() => parseYamlDocuments('a: 1\na: 2\n', 'f.yaml'), (e: unknown) => e instanceof InputError && /f\.yaml: is not valid YAML/.test((e as Error).message));
   assert.equal(parseYamlDocuments('---\n---\na: 1\n', 'f.yaml'), [{ a: 1 }]);
+});
+
+/** Every field path under an OpenAPI node that has no description (array items count as their array). */
+function undescribed(n: any, path: string, out: string[] = []): string[] {
+  if (!n.description || !String(n.description).trim()) out.push(path);
+  if (n.properties) for (const [k, v] of Object.entries(n.properties)) undescribed(v, `${path}.${k}`, out);
+  if (n.items?.properties) for (const [k, v] of Object.entries(n.items.properties)) undescribed(v, `${path}[].${k}`, out);
+  return out;
+}
+
+test('every field of the schema and of the CRD has a description (kubectl explain)', () => {
+  assert.equal(undescribed(toOpenAPI(networkProfileSchema), 'networkprofile'), []);
+  const crd = (networkProfileCRD() as any).spec.versions[0].schema.openAPIV3Schema;
+  assert.equal(undescribed(crd, 'networkprofile'), []);
+  // The walk itself finds a field without one.
+  assert.equal(undescribed(toOpenAPI(s.object({ a: s.string({ description: 'x' }), b: s.array(s.object({ c: s.string() }), { description: 'y' }) }, [], { description: 'z' })), 'r'), ['r.b[].c']);
+  const lb = crd.properties.spec.properties.loadBalancer.properties.bgp;
+  assert.match(lb.description, /BGP/);
+  assert.ok(Object.keys(lb.properties).length >= 4);
 });
 
 test.run();

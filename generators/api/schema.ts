@@ -320,3 +320,34 @@ export function toOpenAPI(schema: Schema): OpenAPI {
       return { ...base, type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   }
 }
+
+// ---- JSON Schema (editors: yaml-language-server, `netprofile schema`) ---------------------
+
+/**
+ * The same definition as a JSON Schema (draft 2020-12) for editors: objects are closed
+ * (additionalProperties: false, as validate refuses unknown fields), a choice is an enum of its
+ * strings and booleans. Checks that only code can do (CIDR syntax, overlaps) stay in validate.
+ */
+export function toJSONSchema(schema: Schema): Record<string, unknown> {
+  const base: Record<string, unknown> = {};
+  if (schema.description) base.description = schema.description;
+  switch (schema.kind) {
+    case 'string':
+      return { ...base, type: 'string', ...(schema.enum ? { enum: [...schema.enum] } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}), ...(schema.maxLength ? { maxLength: schema.maxLength } : {}) };
+    case 'integer':
+      return { ...base, type: 'integer', ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}), ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}) };
+    case 'boolean':
+      return { ...base, type: 'boolean', ...(schema.default !== undefined ? { default: schema.default } : {}) };
+    case 'choice':
+      return { ...base, enum: [...schema.choices], ...(schema.default !== undefined ? { default: schema.default } : {}) };
+    case 'array':
+      return { ...base, type: 'array', items: toJSONSchema(schema.items), ...(schema.minItems !== undefined ? { minItems: schema.minItems } : {}), ...(schema.maxItems !== undefined ? { maxItems: schema.maxItems } : {}) };
+    case 'object': {
+      const properties: Record<string, unknown> = {};
+      for (const [k, child] of Object.entries(schema.properties) as [string, Schema][]) properties[k] = toJSONSchema(child);
+      return { ...base, type: 'object', ...(schema.required.length ? { required: [...schema.required] } : {}), properties, additionalProperties: false };
+    }
+    case 'any':
+      return { ...base, type: 'object' };
+  }
+}
