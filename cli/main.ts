@@ -11,6 +11,7 @@ const COMMANDS: Record<string, Command> = {
   detect: { summary: 'detect the environment from a Node list, with evidence', load: () => import('./commands/detect.js') },
   validate: { summary: 'check manifests against the bundled upstream schemas', load: () => import('./commands/validate.js') },
   publish: { summary: 'render and commit the trees to a Git repository, push when remote', load: () => import('./commands/publish.js') },
+  bootstrap: { summary: 'the one-time first install of the CNI (and CCM) on a new cluster, before Flux or Argo CD', load: () => import('./commands/bootstrap.js') },
   diff: { summary: 'show what publish would change, as a unified diff', load: () => import('./commands/diff.js') },
   schema: { summary: 'print the NetworkProfile JSON Schema (for editors: yaml-language-server)', load: () => import('./commands/schema.js') },
   fn: { summary: 'KRM function: ResourceList on stdin, ResourceList on stdout', load: () => import('../kustomize/fn.js') },

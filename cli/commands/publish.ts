@@ -1,11 +1,11 @@
-// netprofile publish PROFILE... --repo URL|DIR [--branch B] [--nodes F] [--message TPL] [--author A] [--dry-run]
+// netprofile publish PROFILE... --repo URL|DIR [--branch B] [--review-branch R] [--nodes F] [--message TPL] [--author A] [--dry-run]
 import { parseArgs, stringFlag, UsageError } from '../args.js';
 import { publishTrees, PublishRefused, redact } from '../../gitops/index.js';
 import { renderProfiles, chooseTemplate, repoAndBranch, credentialsFrom, parseAuthor, GIT_FLAGS, CREDENTIALS_HELP } from '../git-profiles.js';
 import type { CommitChanges } from '../../generators/commit-message.js';
 
-export const usage = `Usage: netprofile publish PROFILE... --repo URL|DIR [--branch B] [--nodes FILE]
-                         [--message TPL] [--author "Name <email>"] [--dry-run]
+export const usage = `Usage: netprofile publish PROFILE... --repo URL|DIR [--branch B] [--review-branch R]
+                         [--nodes FILE] [--message TPL] [--author "Name <email>"] [--dry-run]
 
 Renders every profile and commits the trees, each under its spec.gitops.path, in ONE commit,
 then pushes. Nothing is committed when the trees are already there; files that left the render
@@ -16,6 +16,11 @@ clone: an interrupted publish leaves the repository as it was.
   --repo URL|DIR     file://, ssh://, user@host:path, https:// or a local repository (bare, or a
                      working tree: then the path must have no uncommitted changes)
   --branch B         default: spec.gitops.repo.branch, else main
+  --review-branch R  commit to branch R instead, made from B: one commit on top of B's head,
+                     for review through a pull request (B itself does not move). R is
+                     force-updated on the next publish only while netprofile made it (its head
+                     commit carries the Netprofile-Review-Base trailer); a branch R that someone
+                     else pushed to is refused. Nothing to change against B: no commit, R untouched
   --nodes FILE       a Node list to detect from (default: each profile's factsFrom)
   --target T         flux, argocd or plain (default: each profile's spec.gitops.engine)
   --message TPL      handlebars template; variables cluster, profile, summary, changes
@@ -33,7 +38,7 @@ Exit codes: 0 published or nothing to do, 1 refused, 2 usage, Git or network err
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }]);
+  const args = parseArgs(argv, [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }, { name: 'review-branch', value: true }]);
   if (args.help) { process.stdout.write(usage); return 0; }
   const err = (s: string) => process.stderr.write(s);
   const author = parseAuthor(stringFlag(args, 'author'));
@@ -46,10 +51,13 @@ export async function run(argv: string[]): Promise<number> {
   const { repo, branch } = repoAndBranch(args, rendered.plans);
   const credentials = credentialsFrom(args);
   const dryRun = args.flags['dry-run'] === true;
+  const reviewBranch = stringFlag(args, 'review-branch');
+  if (reviewBranch !== undefined && reviewBranch === '') throw new UsageError('--review-branch needs a branch name');
+  if (reviewBranch !== undefined && reviewBranch === branch) throw new UsageError(`--review-branch ${reviewBranch} is the base branch itself; name another branch (or drop the flag to commit to ${branch})`);
   let result;
   try {
     result = await publishTrees({
-      repo, branch, trees: rendered.trees, message: template, author, credentials, dryRun,
+      repo, branch, reviewBranch, trees: rendered.trees, message: template, author, credentials, dryRun,
       maxAttempts: maxAttempts ? Number(maxAttempts) : undefined,
       log: (line) => err(`netprofile publish: ${line}\n`),
     });
@@ -57,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof PublishRefused) { err(`netprofile publish: ${e.message}\n`); return 1; }
     throw e;
   }
-  const where = `${redact(repo)} (branch ${branch})`;
+  const where = `${redact(repo)} (branch ${reviewBranch ? `${result.branch}, made from ${branch}` : branch})`;
   const paths = rendered.trees.map((t) => t.path).join(', ');
   if (!result.changed) {
     process.stdout.write(`Nothing changed: ${where} already holds the rendered trees under ${paths}; no commit made.\n`);

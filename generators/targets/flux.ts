@@ -7,6 +7,12 @@ import type { K8sObject, ChartInstall } from '../components/types.js';
 import type { TargetRenderer } from './types.js';
 import { layoutFolders, push, toDocuments, kustomization } from './yaml.js';
 import { netprofileLabels } from '../components/merge.js';
+import { bootstrapOf, bootstrapFiles, bootstrapReadmeLines, cniChart, isCritical } from './delivery.js';
+
+/** A manifest of the CNI or the CCM: never pruned by kustomize-controller. */
+function protect(o: K8sObject): K8sObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [FLUX_PRUNE]: 'disabled' } } };
+}
 
 /** Where Flux objects live; `flux bootstrap` creates this namespace and its GitRepository. */
 export const FLUX_NAMESPACE = 'flux-system';
@@ -21,21 +27,54 @@ export function helmRepository(c: ChartInstall, labels: Record<string, string>):
   };
 }
 
-export function helmRelease(c: ChartInstall, labels: Record<string, string>): K8sObject {
+/** kustomize-controller skips objects so marked when it prunes and when its Kustomization is deleted. */
+export const FLUX_PRUNE = 'kustomize.toolkit.fluxcd.io/prune';
+
+export interface HelmReleaseOptions {
+  /**
+   * The CNI or the CCM: never pruned by a tree change (a renamed cluster, a moved gitops.path, a
+   * deleted tree would otherwise make Flux run `helm uninstall cilium`), never uninstalled or
+   * rolled back by remediation.
+   */
+  critical: boolean;
+  /** The CNI's HelmRelease name: a release that needs pod networking waits for it. */
+  dependsOn?: string;
+}
+
+export function helmRelease(c: ChartInstall, labels: Record<string, string>, o: HelmReleaseOptions = { critical: false }): K8sObject {
   // CRDs in the chart's crds/ directory are created once and never upgraded by default (install
   // Create, upgrade Skip); CreateReplace keeps them current (charts.md, Flux).
   const crds = c.crds === 'in-crds-dir' ? { crds: 'CreateReplace' } : {};
+  // Failure handling, from helm-controller docs/spec/v2/helmreleases.md "Recommended settings" and
+  // "Install/Upgrade strategy" (v1.6.3): RetryOnFailure retries an upgrade every retryInterval
+  // without any remediation, which is the only safe choice for the CNI and the CCM (an uninstall
+  // or rollback remediation cuts every pod off). The other controllers are stateless and can be
+  // remediated: RemediateOnFailure with retries, rollback to the last good release on upgrade.
+  // driftDetection is not enabled: it needs per-chart ignore rules for fields the controllers
+  // write themselves (webhook CA bundles), which netprofile does not maintain.
+  const retry = { strategy: { name: 'RetryOnFailure', retryInterval: '5m' } };
+  const install = o.critical ? retry : { strategy: { name: 'RemediateOnFailure' }, remediation: { retries: 3 } };
+  const upgrade = o.critical ? retry : { strategy: { name: 'RemediateOnFailure' }, remediation: { retries: 3, strategy: 'rollback', remediateLastFailure: true } };
   return {
     apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease',
-    metadata: { name: c.releaseName, namespace: FLUX_NAMESPACE, labels },
+    metadata: {
+      name: c.releaseName, namespace: FLUX_NAMESPACE, labels,
+      // kustomize-controller docs/spec/v1/kustomizations.md "Prune" (v1.9.4); honoured by
+      // deleteObjects on prune and on finalize (internal/controller/kustomization_controller.go).
+      ...(o.critical ? { annotations: { [FLUX_PRUNE]: 'disabled' } } : {}),
+    },
     spec: {
       interval: '30m',
       releaseName: c.releaseName,
       targetNamespace: c.namespace,
       storageNamespace: c.namespace,
       chart: { spec: { chart: c.chart, version: c.version, sourceRef: { kind: 'HelmRepository', name: c.repository.name, namespace: FLUX_NAMESPACE }, interval: '12h' } },
-      install: { createNamespace: true, ...crds },
-      ...(c.crds === 'in-crds-dir' ? { upgrade: { ...crds } } : {}),
+      ...(o.dependsOn ? { dependsOn: [{ name: o.dependsOn, namespace: FLUX_NAMESPACE }] } : {}),
+      // The default 5m (helmreleases.md "Timeout") is short for a DaemonSet that rolls over every
+      // node of a fresh cluster while images are pulled.
+      timeout: '15m',
+      install: { createNamespace: true, ...crds, ...install },
+      upgrade: { ...crds, ...upgrade },
       values: c.values,
     },
   };
@@ -47,12 +86,17 @@ export const renderFlux: TargetRenderer = (plan, components) => {
   const configs = new Map<string, K8sObject[]>();
   const stream: K8sObject[] = [];
   const repos = new Map<string, K8sObject>();
+  const cni = cniChart(components);
   for (const { component, output } of components) {
-    const objs: K8sObject[] = [...output.controllers];
+    const critical = isCritical(component);
+    const objs: K8sObject[] = output.controllers.map((o) => (critical ? protect(o) : o));
     for (const c of output.charts) {
       const repo = helmRepository(c, labels);
       if (!repos.has(c.repository.name)) { repos.set(c.repository.name, repo); objs.push(repo); }
-      objs.push(helmRelease(c, labels));
+      // Everything but the CNI and the CCM needs pod networking; the CCM runs on the host network
+      // and must not wait for the CNI it precedes (it initialises the Nodes the CNI runs on).
+      const dependsOn = cni && !critical ? cni.releaseName : undefined;
+      objs.push(helmRelease(c, labels, { critical, dependsOn }));
     }
     push(controllers, component, ...objs);
     push(configs, component, ...output.configs);
@@ -70,6 +114,10 @@ export const renderFlux: TargetRenderer = (plan, components) => {
       interval: '10m',
       path: `./${plan.gitops.path}/${folder}`,
       prune: true,
+      // Deleting this Kustomization (a renamed cluster gives it a new name) leaves its objects in
+      // place instead of uninstalling the charts (kustomizations.md "Deletion policy"); objects
+      // taken out of the tree are still pruned while it lives.
+      deletionPolicy: 'Orphan',
       // wait: Ready only when the HelmReleases are, so configs see the CRDs.
       wait: true,
       timeout: '10m',
@@ -79,12 +127,20 @@ export const renderFlux: TargetRenderer = (plan, components) => {
   }));
   if (fluxKustomizations.length) files['flux-kustomizations.yaml'] = toDocuments(fluxKustomizations);
   files['kustomization.yaml'] = kustomization(fluxKustomizations.length ? ['flux-kustomizations.yaml'] : []);
+  const bootstrap = bootstrapOf(plan, components);
+  Object.assign(files, bootstrapFiles(bootstrap));
+  const parent = plan.gitops.path.split('/').slice(0, -1).join('/');
   return {
     objects: stream,
     files,
     howToApply: [
-      `Point a Flux Kustomization at ./${plan.gitops.path} (see examples/wiring/flux): it applies flux-kustomizations.yaml, whose ${folders.map(name).join(' and ')} Kustomization(s) apply controllers/ and then configs/.`,
-      `The Kustomizations read the GitRepository ${FLUX_NAMESPACE}/${FLUX_SOURCE} (what flux bootstrap creates); if your repository source has another name, point the wiring at it and patch sourceRef.`,
+      ...(bootstrap ? bootstrapReadmeLines(plan, bootstrap, 'flux') : []),
+      // fluxcd/pkg kustomize/kustomize_generator.go (scanManifests): a folder without a
+      // kustomization.yaml gets one generated that lists every sub-folder holding one.
+      `Wiring, when \`flux bootstrap --path\` names a folder above this tree${parent ? ` (e.g. \`flux bootstrap ... --path=${parent}\`)` : ''}: nothing to add. Flux's flux-system Kustomization already applies ${plan.gitops.path}, since kustomize-controller includes every sub-folder that holds a kustomization.yaml (unless you keep your own kustomization.yaml in that folder: then list the tree's folder in it). Do not add a Kustomization for the same path: two Kustomizations would own the same objects.`,
+      `Wiring, when the tree lies outside the bootstrap path: add one Flux Kustomization for ./${plan.gitops.path} (examples/wiring/flux/network.yaml) and commit it under the bootstrap path.`,
+      `Either way the tree's flux-kustomizations.yaml creates the Flux Kustomization(s) ${folders.map(name).join(' and ')}, which apply ${folders.map((f) => `${f}/`).join(' and then ')}; they read the GitRepository ${FLUX_NAMESPACE}/${FLUX_SOURCE} (what flux bootstrap creates); if your repository source has another name, patch their sourceRef.`,
+      "The CNI and CCM objects carry kustomize.toolkit.fluxcd.io/prune: disabled and the tree's Kustomizations have deletionPolicy: Orphan, so renaming the cluster, moving spec.gitops.path or deleting the tree never uninstalls the network; to remove it on purpose, delete those HelmReleases by hand.",
     ],
     manualSteps: [],
   };
