@@ -46,6 +46,8 @@ flux("the tree's Kustomizations orphan their objects when deleted (a renamed clu
   const ks = parseAllDocuments(tree.files['flux-kustomizations.yaml']).map((d) => d.toJS());
   assert.is(ks.length, 2);
   for (const k of ks) { assert.is(k.spec.deletionPolicy, 'Orphan'); assert.is(k.spec.prune, true); }
+  // The controllers Kustomization waits longer than a HelmRelease's own 15m timeout.
+  assert.is(ks.find((k) => k.metadata.name.endsWith('-controllers')).spec.timeout, '20m');
 });
 
 flux('CNI and CCM retry without remediation; the others remediate, wait for the CNI, and have a longer timeout', () => {
@@ -70,13 +72,25 @@ flux('CNI and CCM retry without remediation; the others remediate, wait for the 
   assert.is(find(objectsOf(noCni, 'flux'), 'HelmRelease', 'metallb').spec.dependsOn, undefined);
 });
 
-flux('README wiring: no second Kustomization when flux bootstrap --path is above the tree; one only outside it', () => {
+flux('README: first install, commit, flux bootstrap above the tree, in that order; no second Kustomization; one only outside', () => {
   const readme = renderTree(plan(metallb()), 'flux').files['README.md'];
-  assert.match(readme, /--path=clusters\/test`\): nothing to add/);
+  const at = (re: RegExp) => { const m = re.exec(readme); assert.ok(m, String(re)); return m!.index; };
+  const first = at(/Step 1, new cluster only: .* before `flux bootstrap`/);
+  const helm = at(/`helm upgrade --install cilium /);
+  const commit = at(/Step 2: commit this tree at clusters\/test\/network/);
+  const boot = at(/Step 3: `flux bootstrap git --url=<repository URL> --branch=<branch> --path=clusters\/test`/);
+  assert.ok(first < helm && helm < commit && commit < boot, readme);
+  assert.match(readme, /nothing to add when that path is a folder above this tree/);
   assert.match(readme, /Do not add a Kustomization for the same path/);
-  assert.match(readme, /when the tree lies outside the bootstrap path: add one Flux Kustomization for \.\/clusters\/test\/network/);
+  assert.match(readme, /Only when the tree lies outside the bootstrap path: add one Flux Kustomization for \.\/clusters\/test\/network/);
   assert.not.match(readme, /Point a Flux Kustomization at/);
   assert.match(readme, /prune: disabled/);
+  // The repository of the profile, never its credentials.
+  const p = metallb();
+  p.spec.gitops = { repo: { url: 'https://user:s3cret@git.example.test/fleet.git', branch: 'prod' } };
+  const withRepo = renderTree(plan(p), 'flux').files['README.md'];
+  assert.match(withRepo, /flux bootstrap git --url=https:\/\/git\.example\.test\/fleet\.git --branch=prod --path=clusters\/test`/);
+  assert.not.match(withRepo, /s3cret/);
 });
 
 const argo = suite('argocd: retry, keep the CNI, Hubble certificates');

@@ -68,7 +68,9 @@ export async function run(argv: string[]): Promise<number> {
   const where = `${redact(repo)} (branch ${reviewBranch ? `${result.branch}, made from ${branch}` : branch})`;
   const paths = rendered.trees.map((t) => t.path).join(', ');
   if (!result.changed) {
-    process.stdout.write(`Nothing changed: ${where} already holds the rendered trees under ${paths}; no commit made.\n`);
+    process.stdout.write(reviewBranch
+      ? `Nothing changed: ${redact(repo)} branch ${reviewBranch} already holds this change on the head of ${branch} (or ${branch} itself holds the rendered trees under ${paths}); no commit made.\n`
+      : `Nothing changed: ${where} already holds the rendered trees under ${paths}; no commit made.\n`);
     return 0;
   }
   if (dryRun) {

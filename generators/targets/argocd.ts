@@ -5,7 +5,7 @@ import type { K8sObject, ChartInstall } from '../components/types.js';
 import type { TargetRenderer } from './types.js';
 import { layoutFolders, push, kustomization } from './yaml.js';
 import { netprofileLabels } from '../components/merge.js';
-import { bootstrapOf, bootstrapFiles, bootstrapReadmeLines, isCritical } from './delivery.js';
+import { bootstrapOf, bootstrapFiles, bootstrapReadmeLines, isCritical, readmeRepoUrl } from './delivery.js';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 export const WAVE = { namespaces: '-2', controllers: '-1', configs: '1' } as const;
@@ -21,7 +21,9 @@ function annotate(o: K8sObject, annotations: Record<string, string>): K8sObject 
  * hubble.tls.auto.method helm (its default): ignored as Cilium's
  * Documentation/configuration/argocd-issues.rst recommends (identical at v1.16.15, v1.17.14 and
  * v1.18.3), and kept out of the sync as well (RespectIgnoreDifferences, argo-cd
- * docs/user-guide/sync-options.md v3.5.1), else self-heal rotates them in a loop.
+ * docs/user-guide/sync-options.md v3.5.1), else self-heal rotates them in a loop. Later Cilium docs
+ * (cilium main @82f2c2e) offer the chart value nonIdempotentAnnotations instead, which no chart
+ * netprofile renders has (absent from the 1.16.19-1.20.0 values schemas).
  */
 export const HUBBLE_IGNORE_DIFFERENCES = [
   { group: '', kind: 'ConfigMap', name: 'hubble-ca-cert', jsonPointers: ['/data/ca.crt'] },
@@ -109,8 +111,9 @@ export const renderArgoCD: TargetRenderer = (plan, components) => {
     files,
     howToApply: [
       ...(bootstrap ? bootstrapReadmeLines(plan, bootstrap, 'argocd') : []),
-      `Point an Argo CD Application at ${plan.gitops.path} (see examples/wiring/argocd/application.yaml, with syncPolicy.retry: automated sync never retries a failed sync of the same commit); it creates the chart Applications in namespace ${ARGOCD_NAMESPACE} (wave ${WAVE.controllers}) and then the custom resources (wave ${WAVE.configs}).`,
-      `The CNI and CCM Applications and manifests carry argocd.argoproj.io/sync-options: ${KEEP} and no resources finalizer, so renaming the cluster, moving spec.gitops.path or deleting the tree or the parent Application never deletes the network; to remove it on purpose, delete them by hand.`,
+      `${bootstrap ? 'Step 2' : 'Step 1'}: commit this tree at ${plan.gitops.path} (\`netprofile publish\` does it), install Argo CD in namespace ${ARGOCD_NAMESPACE}${hasApps ? ' with the Application health check of the manual steps below' : ''}.`,
+      `${bootstrap ? 'Step 3' : 'Step 2'}: apply one Argo CD Application for ${readmeRepoUrl(plan)}, path ${plan.gitops.path} (examples/wiring/argocd/application.yaml, with syncPolicy.retry: automated sync never retries a failed sync of the same commit); it creates the chart Applications in namespace ${ARGOCD_NAMESPACE} (wave ${WAVE.controllers}) and then the custom resources (wave ${WAVE.configs}), and Argo CD converges by itself.`,
+      ...(components.some((c) => isCritical(c.component)) ? [`The CNI and CCM Applications and manifests carry argocd.argoproj.io/sync-options: ${KEEP} and no resources finalizer, so renaming the cluster, moving spec.gitops.path or deleting the tree or the parent Application never deletes the network; to remove it on purpose, delete them by hand.`] : []),
     ],
     manualSteps,
   };

@@ -2,7 +2,10 @@
 // engine must never delete (the CNI: without it no pod, the engine's own controllers included,
 // can reach anything; the CCM: without it new Nodes stay tainted uninitialized), and the first
 // install of those charts by hand, which Flux or Argo CD adopt afterwards (they cannot run on a
-// cluster that has no CNI yet). Pure: the bootstrap script is text built from data, the values
+// cluster that has no CNI yet). Flux adopts by upgrading: a release found in Helm storage that no
+// HelmRelease manages is ReleaseStatusUnmanaged, answered with an upgrade, not an install
+// (helm-controller v1.6.3 internal/reconcile/state.go, atomic_release.go), so the release name and
+// storage namespace must be the ones helm used. Pure: the bootstrap script is text built from data, the values
 // are serialised with the same emitter as every other file.
 import type { ChartInstall } from '../components/types.js';
 import type { NamedOutput } from '../components/index.js';
@@ -134,12 +137,18 @@ export function bootstrapReadmeLines(plan: Plan, b: Bootstrap, target: 'flux' | 
   const engine = target === 'flux' ? 'Flux' : 'Argo CD';
   const before = target === 'flux' ? 'before `flux bootstrap`' : 'before installing Argo CD';
   const lines = [
-    `New cluster: ${engine}'s own controllers cannot run without the CNI, so install it once by hand ${before}: \`netprofile bootstrap <profile file> --target ${target}\` prints the script (\`--write DIR\` writes it with its values files), or run the command(s) below from a checkout of this repository. ${engine} then adopts the release(s): same release name, namespace, chart version and values.`,
+    `Step 1, new cluster only: ${engine}'s own controllers cannot run without the CNI, so install it once by hand ${before}: \`netprofile bootstrap <profile file> --target ${target}\` prints the script (\`--write DIR\` writes it with its values files), or run the command(s) below from a checkout of this repository. ${engine} then adopts the release(s): same release name, namespace, chart version and values.`,
     ...b.steps.map((s) => `\`${bootstrapHelmCommand(s.chart, `${plan.gitops.path}/${BOOTSTRAP_DIR}/${s.valuesFile}`)}\``),
     ...b.manifests.map((m) => `\`kubectl apply --server-side -f ${plan.gitops.path}/${m.file}\``),
   ];
-  if (b.apiServer) lines.push(`kube-proxy is replaced, so Cilium reaches the API server directly at ${b.apiServer.host}:${b.apiServer.port} (k8sServiceHost/k8sServicePort in the values): it must answer there from every node before anything else works.`);
+  if (b.apiServer) lines.push(`(Step 1) kube-proxy is replaced, so Cilium reaches the API server directly at ${b.apiServer.host}:${b.apiServer.port} (k8sServiceHost/k8sServicePort in the values): it must answer there from every node before anything else works.`);
   return lines;
+}
+
+/** The repository URL for a README command, without any user:password part. */
+export function readmeRepoUrl(plan: Plan): string {
+  const url = plan.gitops.repo?.url;
+  return url ? url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1') : '<repository URL>';
 }
 
 /** The values files the tree carries for the README's bootstrap commands. */

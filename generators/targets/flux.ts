@@ -7,7 +7,7 @@ import type { K8sObject, ChartInstall } from '../components/types.js';
 import type { TargetRenderer } from './types.js';
 import { layoutFolders, push, toDocuments, kustomization } from './yaml.js';
 import { netprofileLabels } from '../components/merge.js';
-import { bootstrapOf, bootstrapFiles, bootstrapReadmeLines, cniChart, isCritical } from './delivery.js';
+import { bootstrapOf, bootstrapFiles, bootstrapReadmeLines, cniChart, isCritical, readmeRepoUrl } from './delivery.js';
 
 /** A manifest of the CNI or the CCM: never pruned by kustomize-controller. */
 function protect(o: K8sObject): K8sObject {
@@ -120,7 +120,9 @@ export const renderFlux: TargetRenderer = (plan, components) => {
       deletionPolicy: 'Orphan',
       // wait: Ready only when the HelmReleases are, so configs see the CRDs.
       wait: true,
-      timeout: '10m',
+      // Longer than a HelmRelease's own timeout (15m), so the controllers Kustomization does not give
+      // up on a chart that is still installing.
+      timeout: folder === 'controllers' ? '20m' : '10m',
       sourceRef: { kind: 'GitRepository', name: FLUX_SOURCE, namespace: FLUX_NAMESPACE },
       ...(folder === 'configs' && folders.includes('controllers') ? { dependsOn: [{ name: name('controllers') }] } : {}),
     },
@@ -135,12 +137,13 @@ export const renderFlux: TargetRenderer = (plan, components) => {
     files,
     howToApply: [
       ...(bootstrap ? bootstrapReadmeLines(plan, bootstrap, 'flux') : []),
+      `${bootstrap ? 'Step 2' : 'Step 1'}: commit this tree at ${plan.gitops.path} on the branch Flux will watch (\`netprofile publish\` does it).`,
       // fluxcd/pkg kustomize/kustomize_generator.go (scanManifests): a folder without a
       // kustomization.yaml gets one generated that lists every sub-folder holding one.
-      `Wiring, when \`flux bootstrap --path\` names a folder above this tree${parent ? ` (e.g. \`flux bootstrap ... --path=${parent}\`)` : ''}: nothing to add. Flux's flux-system Kustomization already applies ${plan.gitops.path}, since kustomize-controller includes every sub-folder that holds a kustomization.yaml (unless you keep your own kustomization.yaml in that folder: then list the tree's folder in it). Do not add a Kustomization for the same path: two Kustomizations would own the same objects.`,
-      `Wiring, when the tree lies outside the bootstrap path: add one Flux Kustomization for ./${plan.gitops.path} (examples/wiring/flux/network.yaml) and commit it under the bootstrap path.`,
-      `Either way the tree's flux-kustomizations.yaml creates the Flux Kustomization(s) ${folders.map(name).join(' and ')}, which apply ${folders.map((f) => `${f}/`).join(' and then ')}; they read the GitRepository ${FLUX_NAMESPACE}/${FLUX_SOURCE} (what flux bootstrap creates); if your repository source has another name, patch their sourceRef.`,
-      "The CNI and CCM objects carry kustomize.toolkit.fluxcd.io/prune: disabled and the tree's Kustomizations have deletionPolicy: Orphan, so renaming the cluster, moving spec.gitops.path or deleting the tree never uninstalls the network; to remove it on purpose, delete those HelmReleases by hand.",
+      `${bootstrap ? 'Step 3' : 'Step 2'}: \`flux bootstrap git --url=${readmeRepoUrl(plan)} --branch=${plan.gitops.repo?.branch ?? '<branch>'} --path=${parent || '<a folder above this tree>'}\`. Wiring: nothing to add when that path is a folder above this tree: Flux's flux-system Kustomization already applies ${plan.gitops.path}, since kustomize-controller includes every sub-folder that holds a kustomization.yaml (unless you keep your own kustomization.yaml in that folder: then list the tree's folder in it). Do not add a Kustomization for the same path: two Kustomizations would own the same objects.`,
+      `Only when the tree lies outside the bootstrap path: add one Flux Kustomization for ./${plan.gitops.path} (examples/wiring/flux/network.yaml) and commit it under the bootstrap path.`,
+      `Then Flux converges by itself: the tree's flux-kustomizations.yaml creates the Flux Kustomization(s) ${folders.map(name).join(' and ')}, which apply ${folders.map((f) => `${f}/`).join(' and then ')} (\`flux get kustomizations\`, \`flux get helmreleases -A\` show them Ready); they read the GitRepository ${FLUX_NAMESPACE}/${FLUX_SOURCE} (what flux bootstrap creates); if your repository source has another name, patch their sourceRef.`,
+      ...(components.some((c) => isCritical(c.component)) ? ["The CNI and CCM objects carry kustomize.toolkit.fluxcd.io/prune: disabled and the tree's Kustomizations have deletionPolicy: Orphan, so renaming the cluster, moving spec.gitops.path or deleting the tree never uninstalls the network; to remove it on purpose, delete those HelmReleases by hand."] : []),
     ],
     manualSteps: [],
   };
