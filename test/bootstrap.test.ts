@@ -108,6 +108,7 @@ t('a CCM chart is installed after the CNI, matching its HelmRelease; kube-proxy 
     for (const { wait, ...install } of calls) assert.equal(install, gitops.get(install.release));
     assert.match(b.stdout, /kube-proxy is replaced: Cilium reaches the API server at 10\.31\.80\.0:8443/);
     assert.equal((calls[0].values as Raw).k8sServiceHost, '10.31.80.0');
+    assert.match(b.stdout, /reads its credentials from Secret kube-system\/ccm-credentials: create it first/);
   } finally { dir.cleanup(); }
 });
 
@@ -145,6 +146,27 @@ t('the printed script runs under /bin/sh and hands helm exactly the values of th
     assert.equal(call.args.slice(0, 4), ['upgrade', '--install', 'cilium', 'cilium']);
     const hr = renderedObjects(profile, 'flux').find((o) => o.kind === 'HelmRelease' && o.metadata.name === 'cilium')!;
     assert.equal(call.values, hr.spec.values);
+  } finally { dir.cleanup(); }
+});
+
+t('hostile values reach helm verbatim: nothing in them is expanded or run by the shell', () => {
+  const dir = tempDir();
+  try {
+    const marker = join(dir.path, 'pwned');
+    const evil = `$(touch ${marker}) \`touch ${marker}\` '"; touch ${marker}; echo '\nNETPROFILE_VALUES\ntouch ${marker}`;
+    const p = bareMetal();
+    p.spec.loadBalancer = { implementation: 'none' };
+    p.spec.cni = { provider: 'cilium', cilium: { values: { extraConfig: { note: evil } } } };
+    const file = join(dir.path, 'evil.yaml');
+    writeFileSync(file, stringify(p));
+    const b = cli(['bootstrap', file, '--target', 'flux']);
+    assert.is(b.code, 0, b.stderr);
+    const helm = recordingHelm(dir.path);
+    const run = spawnSync('/bin/sh', ['-s'], { input: b.stdout, env: { PATH: helm.path }, encoding: 'utf8', timeout: 20_000 });
+    assert.is(run.status, 0, run.stderr);
+    assert.not.ok(existsSync(marker), 'the shell ran part of a value');
+    const [call] = parseLog(readFileSync(helm.log, 'utf8'));
+    assert.is((call.values as Raw).extraConfig.note, evil);
   } finally { dir.cleanup(); }
 });
 

@@ -40,6 +40,8 @@ export interface Bootstrap {
   manifests: { component: string; file: string; yaml: string }[];
   /** Set when kube-proxy is replaced: Cilium reaches the API server here, not through the Service. */
   apiServer: { host: string; port: number } | null;
+  /** The CCM's credentials Secret, which must exist before the CCM starts (never rendered). */
+  ccmSecret: { name: string; namespace: string } | null;
 }
 
 /** The first install of the critical components, or null when netprofile installs none of them. */
@@ -58,7 +60,9 @@ export function bootstrapOf(plan: Plan, components: NamedOutput[]): Bootstrap | 
   }
   if (!steps.length && !manifests.length) return null;
   const apiServer = plan.cni.provider === 'cilium' && plan.cni.kubeProxyReplacement && plan.cluster.apiServer ? { ...plan.cluster.apiServer } : null;
-  return { steps, manifests, apiServer };
+  const ccmInstalled = steps.some((st) => st.component === 'ccm') || manifests.some((m) => m.component === 'ccm');
+  const ccmSecret = ccmInstalled && plan.ccm.credentialsSecretRef ? { ...plan.ccm.credentialsSecretRef } : null;
+  return { steps, manifests, apiServer, ccmSecret };
 }
 
 /** POSIX shell single quoting: every value is data, never shell syntax. */
@@ -113,6 +117,7 @@ export function bootstrapScript(b: Bootstrap, o: ScriptOptions): string {
     '# Never run it again on a cluster the engine manages: change the profile instead.',
   ];
   if (b.apiServer) out.push(`# kube-proxy is replaced: Cilium reaches the API server at ${oneLine(b.apiServer.host)}:${oneLine(b.apiServer.port)} (k8sServiceHost/k8sServicePort), which must answer from every node.`);
+  if (b.ccmSecret) out.push(`# The cloud-controller-manager reads its credentials from Secret ${oneLine(b.ccmSecret.namespace)}/${oneLine(b.ccmSecret.name)}: create it first (netprofile never renders it).`);
   out.push('set -eu');
   if (o.mode === 'files') out.push('here=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)');
   for (const s of b.steps) {
@@ -141,6 +146,7 @@ export function bootstrapReadmeLines(plan: Plan, b: Bootstrap, target: 'flux' | 
     ...b.steps.map((s) => `\`${bootstrapHelmCommand(s.chart, `${plan.gitops.path}/${BOOTSTRAP_DIR}/${s.valuesFile}`)}\``),
     ...b.manifests.map((m) => `\`kubectl apply --server-side -f ${plan.gitops.path}/${m.file}\``),
   ];
+  if (b.ccmSecret) lines.push(`(Step 1) Create the Secret ${b.ccmSecret.namespace}/${b.ccmSecret.name} with the cloud credentials before the cloud-controller-manager starts (it is never in Git).`);
   if (b.apiServer) lines.push(`(Step 1) kube-proxy is replaced, so Cilium reaches the API server directly at ${b.apiServer.host}:${b.apiServer.port} (k8sServiceHost/k8sServicePort in the values): it must answer there from every node before anything else works.`);
   return lines;
 }
