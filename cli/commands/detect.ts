@@ -8,7 +8,8 @@ export const usage = `Usage: netprofile detect --nodes FILE|- [-o text|json]
 Reads a Node list (kubectl get nodes -o yaml|json; a List or a NodeList) and prints the
 environment verdict with the evidence that decided it: which node, which field, which value.
 
-Exit codes: 0 detected, 1 the nodes disagree or the list is empty, 2 usage or I/O error.
+Exit codes: 0 detected, 1 the nodes disagree, the list is empty, or they wait for a
+cloud-controller-manager without naming the provider, 2 usage or I/O error.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -18,17 +19,26 @@ export async function run(argv: string[]): Promise<number> {
   const nodes = stringFlag(args, 'nodes');
   if (!nodes) throw new UsageError('detect needs --nodes FILE (or - for stdin)');
   const d = readFacts(nodes);
+  // Nodes that wait for a CCM and name no provider: cloud, but which one only the profile can say.
+  const providerUnknown = !d.problem && d.type === 'cloud' && d.provider === null;
   const verdict = {
     type: d.type, provider: d.provider, managed: d.managed, region: d.region, distribution: d.distribution,
-    nodes: d.nodes, problem: d.problem ?? null, uninitializedNodes: d.uninitialized, evidence: d.evidence,
+    platform: d.platform, platformCni: d.platformCni.map((c) => c.name),
+    nodes: d.nodes, problem: d.problem ?? (providerUnknown ? PROVIDER_UNKNOWN : null), uninitializedNodes: d.uninitialized, evidence: d.evidence,
+    platformEvidence: d.platformEvidence,
   };
   if (stringFlag(args, 'output') === 'json') process.stdout.write(JSON.stringify(verdict, null, 2) + '\n');
   else {
-    const lines = [d.problem ? `Environment: unknown (${d.problem})` : `Environment: ${d.type}${d.provider ? ` / ${d.provider}` : ''}, ${d.managed ? 'managed' : 'self-managed'}${d.region ? `, region ${d.region}` : ''}, distribution ${d.distribution}`, `Nodes: ${d.nodes}`];
+    const lines = [d.problem ? `Environment: unknown (${d.problem})`
+      : providerUnknown ? `Environment: cloud, provider unknown (${PROVIDER_UNKNOWN}), distribution ${d.distribution}`
+        : `Environment: ${d.type}${d.provider ? ` / ${d.provider}` : ''}, ${d.managed ? 'managed' : 'self-managed'}${d.region ? `, region ${d.region}` : ''}, distribution ${d.distribution}, platform ${d.platform}`, `Nodes: ${d.nodes}`];
+    for (const c of d.platformCni) lines.push(`Platform CNI: ${c.name} (${formatEvidence(c.evidence)})`);
     if (d.uninitialized.length) lines.push(`Waiting for a cloud-controller-manager: ${d.uninitialized.join(', ')}`);
     lines.push('Evidence:');
-    for (const e of d.evidence) lines.push(`  ${formatEvidence(e)}  (${e.signal}: ${e.meaning})`);
+    for (const e of [...d.evidence, ...d.platformEvidence]) lines.push(`  ${formatEvidence(e)}  (${e.signal}: ${e.meaning})`);
     process.stdout.write(lines.join('\n') + '\n');
   }
-  return d.problem ? 1 : 0;
+  return d.problem || providerUnknown ? 1 : 0;
 }
+
+const PROVIDER_UNKNOWN = 'the nodes carry node.cloudprovider.kubernetes.io/uninitialized and no providerID: they wait for a cloud-controller-manager, so this is a cloud, not bare metal; set spec.environment.provider in the profile';

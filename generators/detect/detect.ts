@@ -1,6 +1,7 @@
 // Environment detection (api.md §2): a list of signals, strongest first, each with a name; the
 // verdict says which node, field and value decided. Pure: facts in, verdict out.
 import { InputError } from '../api/parse.js';
+import { platformFor, type PlatformId } from '../platforms/platforms.js';
 
 export type EnvironmentType = 'cloud' | 'bare-metal';
 /** The provider names detection can report (wider than the profile's enum: linode, oci, ...). */
@@ -15,6 +16,8 @@ export interface NodeFacts {
   internalIPs: string[];
   kubeletVersion?: string;
   osImage?: string;
+  /** Only the annotations detection reads (a CNI that writes its own, e.g. flannel). */
+  annotations?: Record<string, string>;
 }
 
 export interface Evidence {
@@ -50,6 +53,14 @@ export interface Detection {
   problem?: string;
   /** Nodes waiting for a cloud-controller-manager (uninitialized taint). */
   uninitialized: string[];
+  /** A kind cluster (kind:// provider IDs): kubeadm inside containers. */
+  kind: boolean;
+  /** The platform table entry (generators/platforms) these nodes match; null without a verdict. */
+  platform: PlatformId | null;
+  /** The evidence for the distribution and the platform's own CNI. */
+  platformEvidence: Evidence[];
+  /** A CNI the platform runs itself, seen on the nodes (labels or annotations it writes). */
+  platformCni: { name: string; evidence: Evidence }[];
   perNode: NodeVerdict[];
 }
 
@@ -82,18 +93,25 @@ const PROVIDER_ID_RULES: ProviderIdRule[] = [
   { name: 'huawei', test: /^huaweicloud:\/\//, provider: 'huawei', type: 'cloud', meaning: 'a Huawei Cloud instance' },
   { name: 'kind', test: /^kind:\/\//, provider: null as unknown as DetectedProvider, type: 'bare-metal', meaning: 'a kind node (local, no cloud)' },
   { name: 'k3s', test: /^k3s:\/\//, provider: null as unknown as DetectedProvider, type: 'bare-metal', meaning: 'a k3s node without a cloud provider' },
+  // RKE2's embedded cloud provider sets rke2://<node> (seen on Harvester nodes, harvester/harvester issues).
+  { name: 'rke2', test: /^rke2:\/\//, provider: null as unknown as DetectedProvider, type: 'bare-metal', meaning: 'an RKE2 node without a cloud provider' },
 ];
 
 const MANAGED_LABELS: { label: string; provider: DetectedProvider; offering: string }[] = [
   { label: 'eks.amazonaws.com/nodegroup', provider: 'aws', offering: 'EKS' },
   { label: 'eks.amazonaws.com/compute-type', provider: 'aws', offering: 'EKS' },
   { label: 'cloud.google.com/gke-nodepool', provider: 'gcp', offering: 'GKE' },
+  // cilium-cli k8s/client.go AutodetectFlavor reads either GKE label.
+  { label: 'cloud.google.com/gke-os-distribution', provider: 'gcp', offering: 'GKE' },
   { label: 'kubernetes.azure.com/cluster', provider: 'azure', offering: 'AKS' },
   { label: 'node.alibabacloud.com/nodepool-id', provider: 'alibaba', offering: 'ACK' },
   { label: 'alibabacloud.com/nodepool-id', provider: 'alibaba', offering: 'ACK' },
 ];
 
 export const UNINITIALIZED_TAINT = 'node.cloudprovider.kubernetes.io/uninitialized';
+/** flannel writes its backend into Node annotations under this prefix (flannel-io/flannel pkg/subnet/kube). */
+const FLANNEL_BACKEND = 'flannel.alpha.coreos.com/backend-type';
+const READ_ANNOTATIONS = /^flannel\.alpha\.coreos\.com\/backend-type$/;
 const SAFE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Turns a decoded `kubectl get nodes` document (List or NodeList, or one Node) into facts. */
@@ -118,6 +136,10 @@ export function nodeFactsFromList(doc: unknown, file: string): NodeFacts[] {
     };
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(n.metadata?.labels ?? {})) labels[k] = str(v, `metadata.labels[${JSON.stringify(k)}]`) ?? '';
+    const annotations: Record<string, string> = {};
+    for (const [k, v] of Object.entries(n.metadata?.annotations ?? {})) {
+      if (READ_ANNOTATIONS.test(k)) annotations[k] = str(v, `metadata.annotations[${JSON.stringify(k)}]`) ?? '';
+    }
     const taints = Array.isArray(n.spec?.taints) ? n.spec.taints.map((t: any, j: number) => ({ key: str(t?.key, `spec.taints[${j}].key`) ?? '', effect: str(t?.effect, `spec.taints[${j}].effect`), value: str(t?.value, `spec.taints[${j}].value`) })) : [];
     const internalIPs = Array.isArray(n.status?.addresses) ? n.status.addresses.filter((a: any) => a?.type === 'InternalIP').map((a: any, j: number) => str(a.address, `status.addresses[${j}].address`) ?? '') : [];
     return {
@@ -128,6 +150,7 @@ export function nodeFactsFromList(doc: unknown, file: string): NodeFacts[] {
       internalIPs,
       kubeletVersion: str(n.status?.nodeInfo?.kubeletVersion, 'status.nodeInfo.kubeletVersion'),
       osImage: str(n.status?.nodeInfo?.osImage, 'status.nodeInfo.osImage'),
+      annotations,
     };
   });
 }
@@ -163,7 +186,13 @@ export function detectNode(node: NodeFacts): NodeVerdict {
     }
   }
   const taint = node.taints.find((t) => t.key === UNINITIALIZED_TAINT);
-  if (taint) {
+  if (taint && !decided) {
+    // No providerID yet and no cloud label: the kubelet waits for a CCM that has not run. That is a
+    // cloud node whose provider nothing names yet, never bare metal.
+    type = 'cloud';
+    decided = true;
+    evidence.push({ node: node.name, field: 'spec.taints', value: UNINITIALIZED_TAINT, signal: 'uninitialized-taint', meaning: 'kubelet runs with --cloud-provider=external and waits for a cloud-controller-manager: a cloud node whose provider no signal names yet (not bare metal)' });
+  } else if (taint) {
     evidence.push({ node: node.name, field: 'spec.taints', value: UNINITIALIZED_TAINT, signal: 'uninitialized-taint', meaning: 'kubelet runs with --cloud-provider=external and waits for a cloud-controller-manager' });
   }
   const region = node.labels['topology.kubernetes.io/region'];
@@ -176,23 +205,44 @@ export function detectNode(node: NodeFacts): NodeVerdict {
   return { node: node.name, type, provider, managed, region, internalIPs: node.internalIPs, evidence };
 }
 
-function detectDistribution(nodes: NodeFacts[], managed: boolean | null): Detection['distribution'] {
-  if (nodes.length === 0) return null;
-  if (managed) return 'managed';
-  const kubelet = nodes.map((n) => n.kubeletVersion ?? '');
-  if (kubelet.some((v) => v.includes('+k3s'))) return 'k3s';
-  if (kubelet.some((v) => v.includes('+rke2'))) return 'rke2';
-  if (nodes.some((n) => /talos/i.test(n.osImage ?? ''))) return 'talos';
-  return 'kubeadm';
+/** The distribution from kubelet version suffixes and the OS image, with the node that showed it. */
+function detectDistribution(nodes: NodeFacts[], managed: boolean | null): { distribution: Detection['distribution']; evidence: Evidence[] } {
+  if (nodes.length === 0) return { distribution: null, evidence: [] };
+  const ev = (n: NodeFacts, field: string, value: string, meaning: string): Evidence[] => [{ node: n.name, field, value, signal: 'distribution', meaning }];
+  if (managed) return { distribution: 'managed', evidence: [] };
+  const k3s = nodes.find((n) => (n.kubeletVersion ?? '').includes('+k3s'));
+  if (k3s) return { distribution: 'k3s', evidence: ev(k3s, 'status.nodeInfo.kubeletVersion', k3s.kubeletVersion!, 'a k3s kubelet (version suffix +k3s)') };
+  // cilium-cli k8s/client.go AutodetectFlavor: k3s sets instance-type "k3s" without a cloud provider.
+  const k3sLabel = nodes.find((n) => n.labels['node.kubernetes.io/instance-type'] === 'k3s');
+  if (k3sLabel) return { distribution: 'k3s', evidence: ev(k3sLabel, 'metadata.labels[node.kubernetes.io/instance-type]', 'k3s', 'k3s without a cloud provider labels its nodes instance-type k3s') };
+  const rke2 = nodes.find((n) => (n.kubeletVersion ?? '').includes('+rke2'));
+  if (rke2) return { distribution: 'rke2', evidence: ev(rke2, 'status.nodeInfo.kubeletVersion', rke2.kubeletVersion!, 'an RKE2 kubelet (version suffix +rke2)') };
+  const talos = nodes.find((n) => /^talos\b/i.test(n.osImage ?? ''));
+  if (talos) return { distribution: 'talos', evidence: ev(talos, 'status.nodeInfo.osImage', talos.osImage!, 'a Talos Linux node') };
+  return { distribution: 'kubeadm', evidence: [] };
+}
+
+/** A CNI the platform runs itself, where the nodes show it. */
+function detectPlatformCni(nodes: NodeFacts[]): Detection['platformCni'] {
+  const out: Detection['platformCni'] = [];
+  // AKS node labels (Azure/karpenter-provider-azure pkg labels: AKSLabelEBPFDataplane, AKSLabelAzureCNIOverlay).
+  const aksCilium = nodes.find((n) => n.labels['kubernetes.azure.com/ebpf-dataplane'] === 'cilium');
+  if (aksCilium) out.push({ name: 'Azure CNI Powered by Cilium', evidence: { node: aksCilium.name, field: 'metadata.labels[kubernetes.azure.com/ebpf-dataplane]', value: 'cilium', signal: 'platform-cni', meaning: 'AKS runs its own Cilium on this node' } });
+  const aksOverlay = nodes.find((n) => n.labels['kubernetes.azure.com/azure-cni-overlay'] === 'true');
+  if (aksOverlay && !aksCilium) out.push({ name: 'Azure CNI Overlay', evidence: { node: aksOverlay.name, field: 'metadata.labels[kubernetes.azure.com/azure-cni-overlay]', value: 'true', signal: 'platform-cni', meaning: 'AKS runs Azure CNI (overlay) on this node' } });
+  const flannel = nodes.find((n) => n.annotations?.[FLANNEL_BACKEND]);
+  if (flannel) out.push({ name: 'flannel', evidence: { node: flannel.name, field: `metadata.annotations[${FLANNEL_BACKEND}]`, value: flannel.annotations![FLANNEL_BACKEND], signal: 'platform-cni', meaning: 'flannel has run on this node (it writes its backend into the Node)' } });
+  return out;
 }
 
 /** The cluster's verdict: every node must agree on type, provider and managed. */
 export function detectEnvironment(nodes: NodeFacts[]): Detection {
   const perNode = nodes.map(detectNode);
   const uninitialized = nodes.filter((n) => n.taints.some((t) => t.key === UNINITIALIZED_TAINT)).map((n) => n.name);
-  const base = { nodes: nodes.length, uninitialized, perNode };
+  const kind = nodes.length > 0 && nodes.every((n) => (n.providerID ?? '').startsWith('kind://'));
+  const base = { nodes: nodes.length, uninitialized, perNode, kind, platformCni: detectPlatformCni(nodes) };
   if (nodes.length === 0) {
-    return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, evidence: [], problem: 'the Node list is empty' };
+    return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, platform: null, platformEvidence: [], evidence: [], problem: 'the Node list is empty' };
   }
   const key = (v: NodeVerdict) => `${v.type}/${v.provider ?? 'none'}/${v.managed ? 'managed' : 'self-managed'}`;
   const groups = new Map<string, NodeVerdict[]>();
@@ -201,18 +251,24 @@ export function detectEnvironment(nodes: NodeFacts[]): Detection {
   const deciding = perNode.map((v) => v.evidence[0]);
   if (groups.size > 1) {
     const parts = [...groups.entries()].map(([k, vs]) => `${vs.map((v) => v.node).slice(0, 3).join(', ')}${vs.length > 3 ? ` and ${vs.length - 3} more` : ''} look ${k.replace(/\/none\//, '/no provider/')}`);
-    return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, evidence: deciding, problem: `the nodes disagree: ${parts.join('; ')}` };
+    return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, platform: null, platformEvidence: [], evidence: deciding, problem: `the nodes disagree: ${parts.join('; ')}` };
   }
   const first = perNode[0];
   const regions = [...new Set(perNode.map((v) => v.region).filter(Boolean))];
   const support = perNode.flatMap((v) => v.evidence.slice(1)).filter((e) => e.signal === 'managed-label' || e.signal === 'uninitialized-taint' || e.signal === 'region');
+  const dist = detectDistribution(nodes, first.managed);
+  // A cloud node without a provider (waiting for its CCM) has no platform entry until the profile names the provider.
+  const platform = first.type === 'cloud' && first.provider === null ? null
+    : platformFor({ distribution: dist.distribution, kind, type: first.type, provider: first.provider, managed: first.managed }).id;
   return {
     ...base,
     type: first.type,
     provider: first.provider,
     managed: first.managed,
     region: regions.length === 1 ? regions[0]! : null,
-    distribution: detectDistribution(nodes, first.managed),
+    distribution: dist.distribution,
+    platform,
+    platformEvidence: [...dist.evidence, ...base.platformCni.map((c) => c.evidence)],
     evidence: [...deciding, ...support],
   };
 }

@@ -334,6 +334,13 @@ function resolveEnvironment(profile: NetworkProfile, facts: Detection | undefine
   if (type === 'cloud' && provider === null && e.provider === 'auto') {
     if (!usable || usable.type !== 'cloud') {
       find('environment-unknown', 'error', 'spec.environment.provider', 'environment.type is cloud but the provider is unknown; set spec.environment.provider (alibaba, aws, gcp, azure, openstack, hetzner, digitalocean or other).');
+    } else {
+      // Nodes that wait for a CCM (uninitialized taint, no providerID): a cloud, never bare metal,
+      // but nothing says which; the plan cannot choose a CCM or a load balancer until the profile does.
+      const waiting = usable.uninitialized;
+      find('environment-unknown', 'error', 'spec.environment.provider', `${waiting.length ? `Node${waiting.length > 1 ? 's' : ''} ${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ` and ${waiting.length - 3} more` : ''} carry` : 'The nodes carry'} node.cloudprovider.kubernetes.io/uninitialized and no spec.providerID: the kubelet waits for a cloud-controller-manager, so this is a cloud, not bare metal, but no signal names the provider; set spec.environment.provider (alibaba, aws, gcp, azure, openstack, hetzner, digitalocean) so netprofile renders its CCM.`);
+      if (!explicitType) decide('environment.type', type, 'the nodes wait for a cloud-controller-manager (uninitialized taint, no providerID)', null, evidence[0] ?? null);
+      return { type, provider: null, managed: null, region: e.region ?? null, class: null, source: 'detected', evidence };
     }
   }
   let managed: boolean;
