@@ -2,6 +2,7 @@
 // (module loading, template compilation and the JIT warm-up are shared), and prints the cost per
 // profile and the 100→1000→10000 scaling ratios (linear is 10×).
 // Run: npm run build && node dist/bench/render.js [--target flux|argocd|plain]
+// The last line is the in-process figure of issue 15 (plan + render per profile, aim ≤ 1 ms).
 import { performance } from 'node:perf_hooks';
 import { checkProfile } from '../generators/api/parse.js';
 import { planProfile } from '../generators/plan/plan.js';
@@ -61,3 +62,6 @@ for (const n of SIZES) {
 }
 const ratio = (a: number, b: number) => (totals.get(b)! / totals.get(a)!).toFixed(2);
 console.log(`scaling: 100→1000 ×${ratio(100, 1000)}, 1000→10000 ×${ratio(1000, 10000)} (linear is ×10)`);
+// The issue-15 figure: plan + render one tree, per profile, over the 1000-profile run.
+const perProfile = totals.get(1000)! / 1000;
+console.log(`plan + ${target} tree: ${perProfile.toFixed(2)} ms per profile (1000 profiles)   aim ≤ 1 ms ${perProfile <= 1 ? 'met' : 'NOT met'}`);

@@ -57,3 +57,5 @@ function walkJson(dir, out) {
 // The plugin edges (fn, exec plugin, Argo CD generate) as one bundled file: start-up is their latency.
 await import('./bundle-plugin.mjs');
 await import('./bundle-cli.mjs');
+// render, plan, detect, validate, fn, plugin: CommonJS bundles with a V8 code cache (bin/netprofile).
+await import('./bundle-fast.mjs');

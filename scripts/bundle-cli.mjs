@@ -11,10 +11,12 @@ import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
+import { buildVendor, vendorRequires } from './vendor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
+await buildVendor();
 const result = await build({
   entryPoints: { main: join(root, 'cli', 'main.ts') },
   outdir,
@@ -31,6 +33,7 @@ const result = await build({
   // CommonJS dependencies (yaml's node build, handlebars) call require() for built-ins.
   banner: { js: "import { createRequire as __netprofileRequire } from 'node:module'; const require = __netprofileRequire(import.meta.url);" },
   supported: { 'import-attributes': true },
+  plugins: [vendorRequires],
   metafile: true,
   logLevel: 'warning',
 });

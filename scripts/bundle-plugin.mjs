@@ -9,6 +9,7 @@
 import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildVendor, vendorRequires } from './vendor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,6 +26,7 @@ const withoutReadme = {
     }));
   },
 };
+await buildVendor();
 const result = await build({
   entryPoints: [join(root, 'kustomize', 'bundle.ts')],
   outfile: join(root, 'dist', 'kustomize', 'netprofile-fn.mjs'),
@@ -37,7 +39,7 @@ const result = await build({
   // CommonJS dependencies (yaml's node build) call require() for built-ins; give them one.
   banner: { js: "import { createRequire as __netprofileRequire } from 'node:module'; const require = __netprofileRequire(import.meta.url);" },
   metafile: true,
-  plugins: [withoutReadme],
+  plugins: [withoutReadme, vendorRequires],
   logLevel: 'warning',
 });
 const inputs = Object.keys(result.metafile.inputs);

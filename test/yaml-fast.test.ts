@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { stringify, parseAllDocuments } from 'yaml';
+import { stringify, parse, parseAllDocuments } from 'yaml';
 import { root, examples, cli } from './helpers.js';
-import { emitYaml, YAML_OPTIONS } from '../generators/yaml/emit.js';
+import { emitYaml, emitStats, YAML_OPTIONS } from '../generators/yaml/emit.js';
 import { readYamlFast } from '../generators/yaml/read.js';
 import { loadProfiles } from '../cli/load.js';
 import { renderObjects, TARGETS } from '../generators/render.js';
@@ -32,7 +32,11 @@ const repoYaml = () => execFileSync('git', ['ls-files', '*.yaml', '*.yml'], { cw
 
 const TRICKY = ['', ' ', 'a ', ' a', 'true', 'True', 'FALSE', 'yes', 'on', 'null', '~', 'NULL', '0', '-0', '007', '+1', '1e3', '1.', '.5', '0x1F', '0o17', '.inf', '-.Inf', '.nan',
   '1.18.3', '10.0.0.0/8', 'fe80::1', '::1', 'https://a.b/c?d=e#f', 'a: b', 'a:', ':a', 'a:b', '#x', 'x #y', 'x#y', '- x', '-', '-x', '?', '? x', '@x', '`x', '%x', '!x', '&x', '*x',
-  '|x', '>x', "'q'", '"q"', '{x}', '[x]', 'a,b', 'a, b', '---', '--- x', '...', 'a\nb', 'a\n', '\ta', 'a\tb', 'ünï', '\u0007', 'x'.repeat(1030), 'k8s.io/name', '$x', '<<'];
+  '|x', '>x', "'q'", '"q"', '{x}', '[x]', 'a,b', 'a, b', '---', '--- x', '...', 'a\nb', 'a\n', '\ta', 'a\tb', 'ünï', '\u0007', 'x'.repeat(1030), 'k8s.io/name', '$x', '<<',
+  // quoted forms: single quotes when only a double quote is inside, else double quotes (JSON form)
+  `"a' b`, `' x"`, `"x"y`, `'x'y`, `a'b"c`, ` "q" `, `: 'x'`, `# "q"`, '\\', 'a\\b', '"\\', '- "x"', '10', '1.5', '1.18', '-1', 'ünï: x', '雪 ', 'ü#', '%"', '\u2028', 'x'.repeat(1024), '0'.repeat(1025),
+  // multi-line: literal block scalars (|, |-), and the forms left to the library
+  'a\nb\n', 'a\n\nb', 'a\n\n\nb\n', '{\n  "x": 1\n}\n', 'x:\n  - y\n', '# c\nd', 'a\n b\n  c', 'a \nb', 'a\t\nb', 'a\n\tb', 'a\n\n', 'a\n ', '\na', ' a\nb', 'a\n---\nb', 'a\n...', '%a\nb', "it's\n\"q\"", 'ü\n雪\n', '- a\n- b', 'a: b\nc: d\n', '\n', 'a\r\nb'];
 
 const emit = suite('emitter matches the yaml library');
 
@@ -51,6 +55,26 @@ emit('every rendered example object, every target', () => {
   assert.ok(objects > 50, `only ${objects} objects`);
 });
 
+emit('the emitter writes every rendered example object itself (never hands one to the library)', () => {
+  const files = execFileSync('git', ['ls-files', '*networkprofile.yaml'], { cwd: examples, encoding: 'utf8' }).trim().split('\n');
+  const before = emitStats.library;
+  let objects = 0;
+  for (const f of files) {
+    for (const p of loadProfiles([join(examples, f)], {})) {
+      if (!p.plan || p.plan.findings.some((x) => x.severity === 'error')) continue;
+      for (const target of TARGETS) for (const o of renderObjects(p.plan, target)) { emitYaml(o); objects++; }
+      emitYaml(p.plan);
+    }
+  }
+  assert.ok(objects > 50, `only ${objects} objects`);
+  assert.is(emitStats.library - before, 0, 'documents handed to the library');
+  // and the multi-line and quoted forms it writes itself
+  for (const v of [{ a: 'x\ny\n', b: ['p\nq'], c: { d: '{\n  "e": 1\n}' } }, { t: 'true', n: '10', e: '', q: '"x"', s: "it's", c: ': x' }]) emitYaml(v);
+  assert.is(emitStats.library - before, 0, 'multi-line or quoted strings handed to the library');
+  emitYaml({ a: ' leading\nspace' });
+  assert.is(emitStats.library - before, 1, 'an indentation indicator is left to the library');
+});
+
 emit('tricky scalars as values, keys and sequence items', () => {
   for (const s of TRICKY) {
     for (const v of [{ k: s }, { [s]: 1 }, [s], { a: [{ [s]: s, b: [s] }] }, s]) assert.is(emitYaml(v), lib(v), JSON.stringify(v).slice(0, 80));
@@ -64,6 +88,19 @@ emit('numbers, nesting, empties, undefined, key order', () => {
     { a: undefined, b: [undefined, 1] }, [], {}, [[]], [{}], null, 'x', 3,
   ];
   for (const v of cases) assert.is(emitYaml(v), lib(v), JSON.stringify(v));
+});
+
+emit('safe: tricky strings, shared objects and unicode read back as the same data, never as aliases', () => {
+  const strings = [...TRICKY, 'yes', 'no', 'Off', 'y', '0x1', '0b1', '1e3', '1_000', '12:30:00', '2026-12-03', ':', '#', '*', '&', '!', '|', '>', '%', '@', '*a', '&a a', '!!str', '- ', 'a #b',
+    'line one\nline two', 'ends with newline\n', ' lead', 'trail ', 'ünïcødé', '雪', '🙂 emoji', 'e\u0301', '\u2028', '\ufeffbom', 'tab\tinside', 'quote\'s', 'dq"x', 'back\\slash', '{a: 1}', '[1, 2]', 'null', '~', '.5', '-.inf'];
+  const shared = { name: 'shared', list: ['a'] };
+  for (const s of strings) {
+    for (const v of [{ k: s }, { [s || 'empty']: [s, { s }] }, [s, s], { a: shared, b: shared, c: [shared, s] }]) {
+      const text = emitYaml(v);
+      assert.ok(isDeepStrictEqual(parse(text), v), `${JSON.stringify(v).slice(0, 80)} read back as ${JSON.stringify(parse(text)).slice(0, 80)} from ${text}`);
+      assert.not.match(text, /(^|[\s:-])[&*]a\d/, `no anchors or aliases: ${text}`);
+    }
+  }
 });
 
 const read = suite('reader matches the yaml library');

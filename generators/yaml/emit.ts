@@ -1,9 +1,10 @@
 // A YAML emitter for the plain data netprofile renders (objects, arrays, strings, finite numbers,
 // booleans, null), byte for byte what the `yaml` library writes with YAML_OPTIONS (sorted keys,
 // no folding, no aliases) — but without loading that library, whose import and first stringify
-// are most of a render's time. Every scalar the emitter is not sure about (multi-line, quoted,
-// empty, looks like another type, control characters, a key over 1024 characters) makes it hand
-// the whole document to the library, so the library's quoting rules always decide the hard cases.
+// are most of a render's time. One-line strings that must be quoted (empty, looks like another
+// type, starts with an indicator...) are quoted as the library quotes them; every scalar the
+// emitter is not sure about (multi-line, control characters, document markers, a key over 1024
+// characters) makes it hand the whole document to the library, whose rules decide the hard cases.
 // test/yaml-fast.test.ts checks the two agree on every rendered example and on tricky strings.
 import { yamlLib } from './lib.js';
 import { readsAsOtherType } from './core-schema.js';
@@ -20,16 +21,56 @@ const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 // containsDocumentMarker.
 const DOC_MARKER = /^(%|---|\.\.\.)/m;
 
-function plain(s: string, key: boolean): string {
-  if (s === '' || s.includes('\n') || NOT_PLAIN.test(s) || CONTROL.test(s) || DOC_MARKER.test(s)) throw BAIL;
+// A string that starts with U+FEFF (byte order mark): at the start of a document a plain one
+// loses that character when read back (the reader takes it for the stream's BOM), and the
+// library writes it plain. Such strings go to the library path below, which double-quotes them.
+const BOM = 0xfeff;
+
+/**
+ * A string scalar as the library writes it (stringifyString.js plainString / quotedString with
+ * lineWidth 0, singleQuote unset): plain when it reads back as that string; otherwise quoted —
+ * single quotes when it holds a double quote and no single quote, else double quotes, which for
+ * a one-line string without control characters are exactly its JSON form. Multi-line strings,
+ * control characters, document markers and over-long keys go to the library.
+ */
+function str(s: string, key: boolean): string {
+  if (s.charCodeAt(0) === BOM || s.includes('\n') || CONTROL.test(s)) throw BAIL;
   if (key && s.length > 1024) throw BAIL;
-  if (readsAsOtherType(s)) throw BAIL;
+  if (NOT_PLAIN.test(s)) return quoted(s);
+  if (DOC_MARKER.test(s)) throw BAIL;
+  if (readsAsOtherType(s)) return quoted(s); // '' too (the null form)
   return s;
 }
 
-function scalar(v: unknown): string | undefined {
+function quoted(s: string): string {
+  return s.includes('"') && !s.includes("'") ? `'${s}'` : JSON.stringify(s);
+}
+
+/**
+ * A multi-line string value as the library writes it with lineWidth 0 (stringifyString.js
+ * blockString): a literal block scalar, `|` when it ends with one newline, `|-` with none, its
+ * lines at `indent` (empty lines stay empty). Leading spaces or newlines (an indentation
+ * indicator), several trailing newlines (`|+`), whitespace-only last lines and document markers
+ * go to the library.
+ */
+function block(s: string, indent: string): string {
+  if (s.charCodeAt(0) === BOM || CONTROL.test(s) || DOC_MARKER.test(s)) throw BAIL;
+  const c = s.charCodeAt(0);
+  if (c === 32 || c === 10 || /\n[\t ]+$/.test(s)) throw BAIL;
+  let body = s;
+  let chomp = '-';
+  if (s.endsWith('\n')) {
+    body = s.slice(0, -1);
+    if (/[\n\t ]$/.test(body)) throw BAIL; // trailing whitespace around the last newline
+    chomp = '';
+  }
+  return `|${chomp}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
+}
+
+/** A scalar as written after "key: " or "- " of a collection at `indent`; undefined for a collection. */
+function scalar(v: unknown, indent: string): string | undefined {
   switch (typeof v) {
-    case 'string': return plain(v, false);
+    case 'string': return v.includes('\n') ? block(v, indent + '  ') : str(v, false);
     case 'number': if (!Number.isFinite(v) || Object.is(v, -0)) throw BAIL; return JSON.stringify(v);
     case 'boolean': return v ? 'true' : 'false';
     case 'object': return v === null ? 'null' : undefined;
@@ -37,58 +78,80 @@ function scalar(v: unknown): string | undefined {
   }
 }
 
-const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
+/** The defined entries of a plain object, sorted by key. */
 function entries(o: object): [string, unknown][] {
-  if (Object.getPrototypeOf(o) !== Object.prototype && Object.getPrototypeOf(o) !== null) throw BAIL;
+  const proto = Object.getPrototypeOf(o);
+  if (proto !== Object.prototype && proto !== null) throw BAIL;
   const out: [string, unknown][] = [];
-  for (const k of Object.keys(o)) {
+  for (const k in o) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
     const v = (o as Record<string, unknown>)[k];
     if (v !== undefined) out.push([k, v]);
   }
-  return out.sort((a, b) => byKey(a[0], b[0]));
+  return out.length > 1 ? out.sort(byKey) : out;
 }
 
-/** Lines of a collection at `indent`; `first` is put before the first line (a sequence dash). */
-function collection(v: object, indent: string, out: string[], depth: number): void {
+/** Lines of a non-empty collection at `indent` (a map as its sorted entries). */
+function collection(v: unknown[] | [string, unknown][], isMap: boolean, indent: string, out: string[], depth: number): void {
   if (depth > 200) throw BAIL;
-  if (Array.isArray(v)) {
-    for (const item of v) {
-      const s = scalar(item === undefined ? null : item);
-      if (s !== undefined) { out.push(`${indent}- ${s}`); continue; }
-      const o = item as object;
-      if (Array.isArray(o) ? o.length === 0 : entries(o).length === 0) { out.push(`${indent}- ${Array.isArray(o) ? '[]' : '{}'}`); continue; }
-      const start = out.length;
-      collection(o, indent + '  ', out, depth + 1);
-      // The first line of the nested collection moves up onto the dash line.
-      out[start] = `${indent}- ${out[start].slice(indent.length + 2)}`;
+  for (const item of v) {
+    let val: unknown;
+    let lead: string;
+    if (isMap) {
+      const [k, x] = item as [string, unknown];
+      lead = `${indent}${str(k, true)}:`;
+      val = x;
+    } else {
+      lead = `${indent}-`;
+      val = item === undefined ? null : item;
     }
-    return;
-  }
-  for (const [k, val] of entries(v)) {
-    const key = plain(k, true);
-    const s = scalar(val);
-    if (s !== undefined) { out.push(`${indent}${key}: ${s}`); continue; }
-    const o = val as object;
-    const empty = Array.isArray(o) ? o.length === 0 : entries(o).length === 0;
-    if (empty) { out.push(`${indent}${key}: ${Array.isArray(o) ? '[]' : '{}'}`); continue; }
-    out.push(`${indent}${key}:`);
-    collection(o, indent + '  ', out, depth + 1);
+    const s = scalar(val, indent);
+    if (s !== undefined) { out.push(`${lead} ${s}`); continue; }
+    const arr = Array.isArray(val);
+    const inner = arr ? (val as unknown[]) : entries(val as object);
+    if (inner.length === 0) { out.push(`${lead} ${arr ? '[]' : '{}'}`); continue; }
+    if (isMap) {
+      out.push(lead);
+      collection(inner, !arr, indent + '  ', out, depth + 1);
+    } else {
+      const start = out.length;
+      collection(inner, !arr, indent + '  ', out, depth + 1);
+      // The first line of the nested collection moves up onto the dash line.
+      out[start] = `${lead} ${out[start].slice(indent.length + 2)}`;
+    }
   }
 }
+
+/** How many documents went to the library (the emitter stepped aside); for tests and benchmarks. */
+export const emitStats = { library: 0 };
 
 /** One YAML document for a plain value, as the `yaml` library writes it with YAML_OPTIONS. */
 export function emitYaml(value: unknown): string {
   try {
     if (value !== null && typeof value === 'object') {
       const out: string[] = [];
-      const empty = Array.isArray(value) ? value.length === 0 : entries(value).length === 0;
-      if (empty) return Array.isArray(value) ? '[]\n' : '{}\n';
-      collection(value, '', out, 0);
+      const arr = Array.isArray(value);
+      const items = arr ? (value as unknown[]) : entries(value);
+      if (items.length === 0) return arr ? '[]\n' : '{}\n';
+      collection(items, !arr, '', out, 0);
       return out.join('\n') + '\n';
     }
   } catch (e) {
     if (e !== BAIL) throw e;
   }
-  return yamlLib().stringify(value, YAML_OPTIONS);
+  emitStats.library++;
+  return libraryYaml(value);
+}
+
+/** The library's stringify(value, YAML_OPTIONS), with strings that start with U+FEFF double-quoted. */
+function libraryYaml(value: unknown): string {
+  const y = yamlLib();
+  const doc = new y.Document(value, YAML_OPTIONS);
+  const quote = (n: unknown) => {
+    if (y.isScalar(n) && typeof n.value === 'string' && n.value.charCodeAt(0) === BOM) n.type = 'QUOTE_DOUBLE';
+  };
+  y.visit(doc, { Scalar: (_, n) => quote(n), Pair: (_, p) => quote(p.key) });
+  return doc.toString(YAML_OPTIONS);
 }

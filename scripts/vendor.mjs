@@ -1,0 +1,54 @@
+// The `yaml` and `handlebars` libraries as one-file CommonJS bundles in dist/vendor/, which the
+// command and plugin bundles require() only on first use (generators/yaml/lib.ts,
+// generators/text/handlebars.ts). Kept out of the bundles' chunks, their ~225 KB of source is
+// not read or parsed by V8 at every start — most commands never call either library (the YAML
+// emitter and reader in generators/yaml/ handle everyday data). A static `import ... from 'yaml'`
+// (publish, operator) still bundles the library into that command's own chunk.
+import { build } from 'esbuild';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const VENDORED = ['yaml', 'handlebars'];
+export const vendorDir = join(root, 'dist', 'vendor');
+
+/**
+ * Builds dist/vendor/NAME.cjs for each vendored library. Each file is written whole and renamed
+ * into place (and left alone when unchanged): commands of a parallel test run may be reading it.
+ */
+export async function buildVendor() {
+  mkdirSync(vendorDir, { recursive: true });
+  const results = await Promise.all(VENDORED.map((name) => build({
+    // `module.exports = require(...)` of the package entry: one file, the library's own exports.
+    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `vendor-${name}.cjs`, loader: 'js' },
+    outfile: join(vendorDir, `${name}.cjs`),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    write: false,
+    logLevel: 'warning',
+  })));
+  for (const r of results) {
+    const { path, text } = r.outputFiles[0];
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) continue;
+    writeFileSync(`${path}.${process.pid}`, text);
+    renameSync(`${path}.${process.pid}`, path);
+  }
+}
+
+/**
+ * esbuild plugin: a require() of a vendored library becomes a require() of ../vendor/NAME.cjs,
+ * resolved at run time beside the bundle (dist/bundle/ and dist/kustomize/ are both one level
+ * below dist/). Static imports are left to esbuild.
+ */
+export const vendorRequires = {
+  name: 'netprofile-vendor-requires',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (a) =>
+      a.kind === 'require-call' ? { path: `../vendor/${a.path}.cjs`, external: true } : undefined);
+  },
+};
