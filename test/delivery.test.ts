@@ -179,6 +179,7 @@ krm('kubectl skips exec KRM functions: the build is empty and exits 0, which the
   assert.match(k, /builds NOTHING and exits 0/);
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   assert.match(readme, /builds \*\*nothing\*\* and exits 0/);
+  assert.match(readFileSync(join(examples, 'kustomize', 'krm-function', 'README.md'), 'utf8'), /builds this folder to NOTHING and exits 0/);
 });
 
 krm('the legacy exec plugin under the real kubectl fails loudly on an empty render', () => {
