@@ -86,4 +86,46 @@ test('render: a managed EKS profile has no CCM', () => {
   assert.not.match(r.stdout, '--cloud-provider=aws');
 });
 
+
+test('Alibaba without credentialsSecretRef: plan accepts it (ECS RAM role), render has no key env, the README says what the role needs', () => {
+  const tmp = tempDir();
+  try {
+    const profile = join(tmp.path, 'ali.yaml');
+    writeFileSync(profile, [
+      'apiVersion: netprofile.io/v1alpha1',
+      'kind: NetworkProfile',
+      'metadata: {name: ali}',
+      'spec:',
+      '  cluster: {name: ali, podCIDRs: [10.244.0.0/16], serviceCIDRs: [10.96.0.0/12], apiServer: {host: 172.16.0.10}}',
+      '  environment: {type: cloud, provider: alibaba, managed: false, region: cn-hangzhou}',
+      '',
+    ].join('\n'));
+    const p = cli(['plan', profile, '-o', 'json']);
+    assert.is(p.code, 0, p.stdout + p.stderr);
+    const plan = JSON.parse(p.stdout);
+    const planned = Array.isArray(plan) ? plan[0] : plan;
+    assert.equal(planned.findings.filter((f: any) => f.severity === 'error'), []);
+    const d = planned.decisions.find((x: any) => x.field === 'ccm.credentials');
+    assert.ok(d, 'no ccm.credentials decision');
+    assert.is(d.value, 'ecs-ram-role');
+    const r = cli(['render', profile, '--out', join(tmp.path, 'out')]);
+    assert.is(r.code, 0, r.stderr);
+    const tree = join(tmp.path, 'out', 'clusters', 'ali', 'network');
+    const objects = files(tree).filter((f) => f.endsWith('.yaml')).flatMap((f) => docs(f));
+    const ds = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'cloud-controller-manager');
+    assert.ok(ds);
+    const env = ds.spec.template.spec.containers[0].env ?? [];
+    assert.not.ok(env.some((e: any) => e.name === 'ACCESS_KEY_ID' || e.name === 'ACCESS_KEY_SECRET'), JSON.stringify(env));
+    assert.ok(ds.spec.template.spec.hostNetwork, 'the RAM role is read from the metadata service on the host network');
+    const readme = readFileSync(join(tree, 'README.md'), 'utf8');
+    assert.match(readme, 'ECS instance RAM role');
+    assert.match(readme, 'master.policy');
+    assert.match(readme, 'AttachInstanceRamRole --RegionId cn-hangzhou');
+    assert.match(readme, '/ram/security-credentials/');
+    assert.not.match(readme, 'create secret generic');
+  } finally {
+    tmp.cleanup();
+  }
+});
+
 test.run();

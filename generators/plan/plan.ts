@@ -22,8 +22,12 @@ export interface PlanOptions {
 }
 
 const CCM_PROVIDERS = new Set<CcmProvider>(['alibaba', 'aws', 'azure', 'gcp', 'openstack', 'hetzner', 'digitalocean']);
-/** CCMs that read credentials from a Secret (AWS and GCP use the instance identity). */
-const CCM_NEEDS_SECRET = new Set<CcmProvider>(['alibaba', 'azure', 'openstack', 'hetzner', 'digitalocean']);
+/**
+ * CCMs that read credentials from a Secret. AWS and GCP use the instance identity; Alibaba Cloud
+ * falls back to the ECS instance RAM role when no AccessKey is given
+ * (cloud-provider-alibaba-cloud v2.14.0 pkg/provider/alibaba/base/clientMgr.go, GetTokenAuth).
+ */
+const CCM_NEEDS_SECRET = new Set<CcmProvider>(['azure', 'openstack', 'hetzner', 'digitalocean']);
 
 /** Keys in free-form values that carry credentials: never inline. */
 const SECRET_KEY = /(password|passwd|secret|token|accesskey|access_key|privatekey|private_key|apikey|api_key)$/i;
@@ -482,6 +486,11 @@ function planCcm(profile: NetworkProfile, env: ResolvedEnvironment, implementati
   decide('ccm.enabled', true, `self-managed cluster on ${provider}: its cloud-controller-manager initialises Nodes and serves LoadBalancer Services`, null, 'environment.managed=false');
   if (provider === 'alibaba' && implementation === 'cloud' && families.includes('IPv6')) {
     find('ccm-ipv6-unsupported', 'error', 'spec.cluster.serviceCIDRs', `Alibaba Cloud's CCM cannot load-balance to IPv6 backends (ServerGroupNotSupportIpv6); run the cluster IPv4-only for cloud LoadBalancers, or give IPv6 Services another implementation.`);
+  }
+  if (provider === 'alibaba') {
+    // clientMgr.go GetTokenAuth: AccessKey in cloud-config, else ACCESS_KEY_ID/ACCESS_KEY_SECRET env, else the RAM role.
+    if (c.credentialsSecretRef) decide('ccm.credentials', 'secret', `AccessKey from Secret ${c.credentialsSecretRef.name} as ACCESS_KEY_ID / ACCESS_KEY_SECRET`, null, 'cloud.credentialsSecretRef');
+    else if (c.credentials === undefined) decide('ccm.credentials', 'ecs-ram-role', 'no cloud.credentialsSecretRef: the Alibaba CCM takes temporary credentials from the RAM role of the ECS instance it runs on', null, 'cloud.credentialsSecretRef unset');
   }
   if (CCM_NEEDS_SECRET.has(provider) && !c.credentialsSecretRef && c.credentials === undefined) {
     find('invalid-field', 'error', 'spec.cloud.credentialsSecretRef', `The ${provider} cloud-controller-manager needs credentials; create a Secret and set spec.cloud.credentialsSecretRef: {name, namespace}.`);

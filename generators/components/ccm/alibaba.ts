@@ -27,6 +27,19 @@ const CONFIG_KEY = 'cloud-config.conf';
 const CONFIG_DIR = '/etc/kubernetes/config';
 /** The metadata service every ECS instance reaches (field notes §3). */
 export const ALIBABA_METADATA = 'http://100.100.100.200/latest/meta-data';
+/**
+ * Keyless mode: without AccessKey env vars the binary asks the metadata service for the instance's
+ * RAM role (`ram/security-credentials/`, with the hardened-mode token header) and refreshes its STS
+ * token (v2.14.0 pkg/provider/alibaba/base/clientMgr.go GetTokenAuth, base/token.go RamRoleToken,
+ * base/metadata.go RoleName). The CCM runs on the control-plane nodes with hostNetwork, so those
+ * instances carry the role; the actions are docs/examples/master.policy's (docs/getting-started.md
+ * "RAM role Policy").
+ */
+export function ramRoleStep(plan: Plan): string {
+  const region = plan.ccm.region ?? '<region-id>';
+  return `No spec.cloud.credentialsSecretRef: the CCM authenticates with the ECS instance RAM role (keyless). Create a RAM role whose trusted entity is the Alibaba Cloud service ECS (ecs.aliyuncs.com), attach a policy with the actions of the upstream docs/examples/master.policy (ecs:Describe* and the route-entry and network-interface actions, slb:Describe* and the load balancer, listener, backend server and VServerGroup actions, vpc:Describe* with vpc:CreateRouteEntry and vpc:DeleteRouteEntry, and its log: actions), and attach the role to every control-plane instance, where the CCM runs: \`aliyun ecs AttachInstanceRamRole --RegionId ${region} --RamRoleName <role> --InstanceIds '["<instance-id>"]'\`. Check on a control-plane node that \`curl -s ${ALIBABA_METADATA}/ram/security-credentials/\` prints the role name. No key is stored in the cluster or in Git.`;
+}
+
 /** Secret keys the env vars read. */
 export const ALIBABA_SECRET_KEYS = { id: 'access-key-id', secret: 'access-key-secret' } as const;
 
@@ -110,13 +123,15 @@ export function renderAlibabaCcm(plan: Plan, manifest: ManifestSource): Componen
   const manualSteps = [
     kubeletStep(plan, 'Alibaba Cloud'),
     `Give every Node its Alibaba Cloud providerID \`<region-id>.<instance-id>\`, read on that instance from the metadata service: \`META=${ALIBABA_METADATA}; ID=$(curl -s $META/region-id).$(curl -s $META/instance-id)\`, then start the kubelet with \`--provider-id=$ID\` (upstream also sets \`--hostname-override=$ID\`) or, while spec.providerID is still empty (it cannot be changed once set), run \`kubectl patch node <node> -p '{"spec":{"providerID":"'$ID'"}}'\`; without it the CCM cannot match the Node to its ECS instance and leaves it uninitialised.`,
-    `Create a RAM user with the SLB, VPC and ECS permissions of the upstream master.policy, then the Secret the CCM reads its AccessKey from (plain values; kubectl does the base64): \`kubectl -n ${CCM_NAMESPACE} create secret generic ${secret} --from-literal=${ALIBABA_SECRET_KEYS.id}=<AccessKey ID> --from-literal=${ALIBABA_SECRET_KEYS.secret}=<AccessKey secret>\`; never put the keys in the cloud-config ConfigMap or in Git.`,
+    ref
+      ? `Create a RAM user with the SLB, VPC and ECS permissions of the upstream master.policy, then the Secret the CCM reads its AccessKey from (plain values; kubectl does the base64): \`kubectl -n ${CCM_NAMESPACE} create secret generic ${secret} --from-literal=${ALIBABA_SECRET_KEYS.id}=<AccessKey ID> --from-literal=${ALIBABA_SECRET_KEYS.secret}=<AccessKey secret>\`; never put the keys in the cloud-config ConfigMap or in Git.`
+      : ramRoleStep(plan),
     ...secretNamespaceStep(plan),
     ...uninitializedStep(plan, 'Alibaba Cloud'),
     `Alibaba Cloud's CCM creates IPv4 load balancers only (IPv6 backends fail with ServerGroupNotSupportIpv6); annotate a Service with \`service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port: "http:80"\` for a layer-7 listener, and set \`externalTrafficPolicy: Local\` to keep the client source IP.`,
   ];
   if (routesCIDR) {
-    manualSteps.push(`The CCM writes a route for each Node's pod CIDR (inside ${routesCIDR}) into the VPC route table (Cilium native routing with Kubernetes IPAM); the RAM user also needs VPC route-entry permissions, and \`routeTableIDs\` in the cloud-config when the VPC has more than one route table.`);
+    manualSteps.push(`The CCM writes a route for each Node's pod CIDR (inside ${routesCIDR}) into the VPC route table (Cilium native routing with Kubernetes IPAM); the RAM user or role also needs VPC route-entry permissions, and \`routeTableIDs\` in the cloud-config when the VPC has more than one route table.`);
   }
   return {
     charts: [],
