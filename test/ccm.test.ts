@@ -13,6 +13,8 @@ import { renderCcm, CCM_CHARTS, CCM_MANIFESTS } from '../generators/components/c
 import type { ComponentOutput, K8sObject } from '../generators/components/types.js';
 import { loadProfiles } from '../cli/load.js';
 import { examples } from './helpers.js';
+import { chooseCcmVersion, kubernetesMinor, CCM_VERSIONS } from '../generators/charts/ccm-images.js';
+import { ruleUnit } from '../generators/plan/rules/index.js';
 
 type Spec = Record<string, any>;
 
@@ -213,7 +215,7 @@ charts('aws: chart with --cloud-provider=aws, instance profile and cluster tag s
   assert.match(steps, 'kubernetes.io/cluster/lab=owned');
 });
 
-charts('azure: imageTag pinned, cloud config from the referenced Secret', () => {
+charts('azure: imageTag pinned (newest line without facts, v2 repository), cloud config from the referenced Secret', () => {
   const out = renderCcm(planFor('azure'));
   assertCommon(out, 'azure');
   const c = out.charts[0];
@@ -222,6 +224,7 @@ charts('azure: imageTag pinned, cloud config from the referenced Secret', () => 
   const ccm = (c.values as any).cloudControllerManager;
   assert.is(ccm.imageTag, 'v1.36.0');
   assert.is((c.values as any).cloudNodeManager.imageTag, 'v1.36.0');
+  assert.is(ccm.imageRepository, 'mcr.microsoft.com/oss/v2/kubernetes');
   assert.is(ccm.cloudConfigSecretName, 'azure-creds');
   assert.is(ccm.enableDynamicReloading, 'true');
   assert.is(ccm.cloudConfig, '');
@@ -270,7 +273,8 @@ manifests('gcp: DaemonSet with gce args, instance identity without a reference',
   const { kind, pod, container } = workload(out);
   assert.is(kind, 'DaemonSet');
   assertControlPlanePod(pod);
-  assert.is(container.image, CCM_MANIFESTS.gcp.image);
+  // No facts: the newest release line in generators/charts/ccm-images.ts (the manifest's pin was v35.0.0).
+  assert.is(container.image, 'registry.k8s.io/cloud-provider-gcp/cloud-controller-manager:v35.0.5');
   assert.ok(container.args.includes('--cloud-provider=gce'));
   assert.ok(container.args.includes('--configure-cloud-routes=false'));
   assert.ok(container.args.includes('--cluster-name=lab'));
@@ -338,3 +342,114 @@ none('the key-material check catches a key if one ever leaked', () => {
 });
 
 none.run();
+
+// Issue 11.10: the CCM release line follows the cluster's Kubernetes minor (newest kubelet).
+const versions = suite('ccm: release line per Kubernetes minor');
+
+const PROVIDER_IDS: Record<string, (i: number) => string> = {
+  aws: (i) => `aws:///eu-west-1a/i-0abc${i}def0123456789`,
+  azure: (i) => `azure:///subscriptions/0000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm${i}`,
+  gcp: (i) => `gce://proj/europe-west1-b/vm-${i}`,
+  openstack: (i) => `openstack:///0000000${i}-1111-2222-3333-444444444444`,
+  hetzner: (i) => `hcloud://1000${i}`,
+  digitalocean: (i) => `digitalocean://3000${i}`,
+};
+
+function nodesAt(provider: string, ...kubelets: string[]) {
+  return {
+    apiVersion: 'v1', kind: 'List',
+    items: kubelets.map((v, i) => ({
+      apiVersion: 'v1', kind: 'Node', metadata: { name: `n${i}`, labels: {} },
+      spec: { providerID: PROVIDER_IDS[provider](i) },
+      status: { addresses: [{ type: 'InternalIP', address: `10.0.0.${i + 2}` }], nodeInfo: { kubeletVersion: v, osImage: 'Ubuntu 24.04 LTS' } },
+    })),
+  };
+}
+
+const skewOf = (p: Plan) => p.findings.filter((f) => f.rule === 'ccm-version-skew');
+const imageDecision = (p: Plan) => p.decisions.find((d) => d.field === 'ccm.image');
+
+versions('kubernetesMinor reads distribution suffixes', () => {
+  assert.is(kubernetesMinor('v1.33.4+k3s1'), 33);
+  assert.is(kubernetesMinor('v1.31.2-eks-7f9249a'), 31);
+  assert.is(kubernetesMinor('v1.30.5-gke.1014001'), 30);
+  assert.is(kubernetesMinor('1.36.0'), 36);
+  assert.is(kubernetesMinor('v2.0.0'), null);
+  assert.is(kubernetesMinor(undefined), null);
+});
+
+versions('aws: 1.30, 1.33 and no facts pick their line; the newest kubelet decides', () => {
+  const at30 = planFor('aws', { facts: nodesAt('aws', 'v1.30.4-eks-a', 'v1.30.4-eks-a') });
+  assert.is(at30.ccm.version?.tag, 'v1.30.10');
+  assert.equal(skewOf(at30), []);
+  assert.is((renderCcm(at30).charts[0].values as any).image.tag, 'v1.30.10');
+  const mixed = planFor('aws', { facts: nodesAt('aws', 'v1.32.1', 'v1.33.2') });
+  assert.is((renderCcm(mixed).charts[0].values as any).image.tag, 'v1.33.4');
+  assert.match(imageDecision(mixed)!.reason, 'Kubernetes 1.33');
+  const none = planFor('aws');
+  assert.is((renderCcm(none).charts[0].values as any).image.tag, 'v1.36.1');
+  assert.match(imageDecision(none)!.reason, 'no Node facts');
+  assert.equal(skewOf(none), []);
+});
+
+versions('azure: the chart table per minor, the v2 repository only from 1.32', () => {
+  const at31 = renderCcm(planFor('azure', { facts: nodesAt('azure', 'v1.31.9') })).charts[0].values as any;
+  assert.is(at31.cloudControllerManager.imageTag, 'v1.31.12');
+  assert.is(at31.cloudNodeManager.imageTag, 'v1.31.12');
+  assert.is(at31.cloudControllerManager.imageRepository, undefined);
+  const at33 = renderCcm(planFor('azure', { facts: nodesAt('azure', 'v1.33.1') })).charts[0].values as any;
+  assert.is(at33.cloudControllerManager.imageTag, 'v1.33.12');
+  assert.is(at33.cloudControllerManager.imageRepository, 'mcr.microsoft.com/oss/v2/kubernetes');
+  assert.is(at33.cloudNodeManager.imageRepository, 'mcr.microsoft.com/oss/v2/kubernetes');
+});
+
+versions('openstack: chart and image per minor', () => {
+  const c = renderCcm(planFor('openstack', { facts: nodesAt('openstack', 'v1.33.0') })).charts[0];
+  assert.is(c.version, '2.33.1');
+  assert.match(imageDecision(planFor('openstack', { facts: nodesAt('openstack', 'v1.33.0') }))!.value as string, 'v1.33.1 (chart 2.33.1)');
+});
+
+versions('gcp: no 1.31 line upstream: the 1.30 line with a warning; 1.33 exact', () => {
+  const at31 = planFor('gcp', { facts: nodesAt('gcp', 'v1.31.5-gke.1') });
+  assert.is(at31.ccm.version?.tag, 'v30.1.4');
+  const [w] = skewOf(at31);
+  assert.ok(w, 'no ccm-version-skew warning');
+  assert.is(w.severity, 'warning');
+  assert.match(w.message, '1.31');
+  assert.match(w.message, 'one minor older');
+  const at33 = planFor('gcp', { facts: nodesAt('gcp', 'v1.33.2') });
+  assert.is(workload(renderCcm(at33)).container.image, 'registry.k8s.io/cloud-provider-gcp/cloud-controller-manager:v33.4.0');
+  assert.equal(skewOf(at33), []);
+});
+
+versions('a cluster newer than the table gets the newest line and a warning; older gets the oldest and a warning', () => {
+  const newer = planFor('aws', { facts: nodesAt('aws', 'v1.38.0') });
+  assert.is(newer.ccm.version?.tag, 'v1.36.1');
+  assert.match(skewOf(newer)[0]?.message ?? '', /1\.38.*1\.36/);
+  const older = planFor('azure', { facts: nodesAt('azure', 'v1.28.3') });
+  assert.is(older.ccm.version?.tag, 'v1.30.15');
+  assert.match(skewOf(older)[0]?.message ?? '', 'newer than the API server');
+  // A warning, not an error: the tree still renders.
+  assert.equal(older.findings.filter((f) => f.severity === 'error'), []);
+});
+
+versions('single-line CCMs keep their release; Hetzner warns below its supported minors', () => {
+  const hz = planFor('hetzner', { facts: nodesAt('hetzner', 'v1.31.4') });
+  assert.is(hz.ccm.version?.tag, null);
+  assert.match(skewOf(hz)[0]?.message ?? '', 'server.datacenter');
+  assert.equal(skewOf(planFor('hetzner', { facts: nodesAt('hetzner', 'v1.34.1') })), []);
+  assert.equal(skewOf(planFor('digitalocean', { facts: nodesAt('digitalocean', 'v1.29.1') })), []);
+  assert.is(workload(renderCcm(planFor('digitalocean'))).container.image, CCM_MANIFESTS.digitalocean.image);
+});
+
+versions('the rule is registered and the table has no holes in the order', () => {
+  assert.ok(ruleUnit('ccm-version-skew'));
+  for (const [provider, table] of Object.entries(CCM_VERSIONS)) {
+    const minors = table!.lines.map((l) => l.minor);
+    assert.equal([...minors].sort((a, b) => a - b), minors, `${provider} lines out of order`);
+    for (const l of table!.lines) assert.match(l.tag, /^v\d+\.\d+\.\d+$/, `${provider} ${l.minor}`);
+  }
+  assert.is(chooseCcmVersion('alibaba', 33), null);
+});
+
+versions.run();

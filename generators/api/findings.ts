@@ -31,6 +31,7 @@ export const RULES = {
   'cilium-ipam-mask': 'no per-node cluster-pool mask the cilium-operator accepts fits the pod CIDR',
   'native-routing-routes': 'native routing across several node subnets with nothing to distribute the pod routes',
   'purelb-auto-assign': 'PureLB: autoAssign cannot be honoured (only the ServiceGroup named default serves un-annotated Services)',
+  'ccm-version-skew': "the cloud-controller-manager release does not match the cluster's Kubernetes minor",
 } as const;
 
 export type RuleId = keyof typeof RULES;

@@ -61,6 +61,8 @@ export interface Detection {
   platformEvidence: Evidence[];
   /** A CNI the platform runs itself, seen on the nodes (labels or annotations it writes). */
   platformCni: { name: string; evidence: Evidence }[];
+  /** The distinct kubelet versions the nodes report (status.nodeInfo.kubeletVersion), sorted. */
+  kubeletVersions?: string[];
   perNode: NodeVerdict[];
 }
 
@@ -240,7 +242,8 @@ export function detectEnvironment(nodes: NodeFacts[]): Detection {
   const perNode = nodes.map(detectNode);
   const uninitialized = nodes.filter((n) => n.taints.some((t) => t.key === UNINITIALIZED_TAINT)).map((n) => n.name);
   const kind = nodes.length > 0 && nodes.every((n) => (n.providerID ?? '').startsWith('kind://'));
-  const base = { nodes: nodes.length, uninitialized, perNode, kind, platformCni: detectPlatformCni(nodes) };
+  const kubeletVersions = [...new Set(nodes.map((n) => n.kubeletVersion).filter((v): v is string => !!v))].sort();
+  const base = { nodes: nodes.length, uninitialized, kubeletVersions, perNode, kind, platformCni: detectPlatformCni(nodes) };
   if (nodes.length === 0) {
     return { ...base, type: null, provider: null, managed: null, region: null, distribution: null, platform: null, platformEvidence: [], evidence: [], problem: 'the Node list is empty' };
   }

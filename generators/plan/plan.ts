@@ -6,6 +6,7 @@ import type { Finding, RuleId, Severity } from '../api/findings.js';
 import { type AddressBlock, type Family, isBlock, parseAddressBlock, parseCIDR, parseIP, overlaps, contains, containsIP, firstIP, lastIP, formatIP } from '../api/net.js';
 import { type Detection, formatEvidence } from '../detect/detect.js';
 import { runRuleChecks } from './rules/index.js';
+import { chooseCcmVersion, kubernetesMinor, CCM_SINGLE_RELEASE } from '../charts/ccm-images.js';
 import { BFD_MITIGATION_TIMERS } from './rules/cilium-bfd-unsupported.js';
 import { ciliumDatapath } from './cilium-plan.js';
 import { nodeSubnets, peerMultiHop } from './peers.js';
@@ -229,7 +230,7 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
   }
 
   // ---- CCM --------------------------------------------------------------------------------
-  const ccm = planCcm(profile, env, implementation, families, decide, find);
+  const ccm = planCcm(profile, env, implementation, families, decide, find, facts);
 
   // ---- Cilium -----------------------------------------------------------------------------
   const cni = planCilium(profile, env, implementation, mode, speaker, podBlocks, families, options, decide, find);
@@ -457,7 +458,7 @@ function collectNodeIPs(facts: Detection): { node: string; family: Family; value
   return out;
 }
 
-function planCcm(profile: NetworkProfile, env: ResolvedEnvironment, implementation: Implementation | null, families: Family[], decide: Decide, find: Find): Plan['ccm'] {
+function planCcm(profile: NetworkProfile, env: ResolvedEnvironment, implementation: Implementation | null, families: Family[], decide: Decide, find: Find, facts?: Detection): Plan['ccm'] {
   const c = profile.spec.cloud;
   const off = { enabled: false, provider: null, credentialsSecretRef: null, region: env.region };
   const isCloud = env.class === 'public-cloud' || env.class === 'openstack';
@@ -501,11 +502,21 @@ function planCcm(profile: NetworkProfile, env: ResolvedEnvironment, implementati
   if (implementation && implementation !== 'cloud' && implementation !== 'none') {
     find('lb-ownership', 'error', 'spec.loadBalancer.implementation', `The ${providerName(provider)} cloud-controller-manager and ${implementation} would both claim LoadBalancer Services; use implementation: cloud, or set cloud.ccm: disabled if you really run ${implementation} here.`);
   }
+  // The newest kubelet's minor: a kubelet is never newer than its API server (version-skew policy).
+  const minors = (facts?.kubeletVersions ?? []).map(kubernetesMinor).filter((m): m is number => m !== null);
+  const clusterMinor = minors.length ? Math.max(...minors) : null;
+  const choice = chooseCcmVersion(provider, clusterMinor);
+  if (choice) decide('ccm.image', choice.chart ? `${choice.tag} (chart ${choice.chart})` : choice.tag, choice.reason, choice.skew ? 'ccm-version-skew' : null, clusterMinor === null ? null : 'status.nodeInfo.kubeletVersion');
+  const single = CCM_SINGLE_RELEASE[provider];
+  const singleSkew = single?.minMinor != null && clusterMinor !== null && clusterMinor < single.minMinor
+    ? `The cluster runs Kubernetes 1.${clusterMinor}, older than the ${providerName(provider)} CCM supports: ${single.note}; upgrade the cluster to 1.${single.minMinor} or later.` : null;
   return {
     enabled: true,
     provider,
     credentialsSecretRef: c.credentialsSecretRef ? { name: c.credentialsSecretRef.name, namespace: c.credentialsSecretRef.namespace } : null,
     region: env.region,
+    version: choice ? { clusterMinor: choice.clusterMinor, tag: choice.tag, chart: choice.chart, skew: choice.skew }
+      : { clusterMinor, tag: null, chart: null, skew: singleSkew },
   };
 }
 

@@ -132,6 +132,11 @@ export interface Plan {
     provider: CcmProvider | null;
     credentialsSecretRef: { name: string; namespace: string } | null;
     region: string | null;
+    /**
+     * The CCM release line for the cluster's Kubernetes minor (generators/charts/ccm-images.ts);
+     * tag null for providers released on one line; absent when no CCM is rendered.
+     */
+    version?: { clusterMinor: number | null; tag: string | null; chart: string | null; skew: string | null } | null;
   };
   underlay: {
     enabled: boolean;

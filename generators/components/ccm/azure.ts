@@ -14,10 +14,16 @@ export const AZURE_SECRET_KEY = 'cloud-config';
 export function renderAzureCcm(plan: Plan, chart: CcmChart): ComponentOutput {
   const secret = secretName(plan, 'azure-cloud-provider');
   const routesCIDR = wantsCloudRoutes(plan);
+  // Chart 1.36.0 templates/cloud-provider-azure.yaml: from Kubernetes 1.32 the images live in
+  // mcr.microsoft.com/oss/v2/kubernetes (the chart switches when .Capabilities.KubeVersion.Minor >= 32
+  // and the value is the default). Name it for a 1.32+ line so an offline render agrees.
+  const v2 = /^v1\.(\d+)\./.exec(chart.imageTag);
+  const repository = v2 && Number(v2[1]) >= 32 ? { imageRepository: 'mcr.microsoft.com/oss/v2/kubernetes' } : {};
   // The chart takes these flags as strings.
   const values = {
     infra: { clusterName: plan.cluster.name },
     cloudControllerManager: {
+      ...repository,
       imageTag: chart.imageTag,
       cloudConfig: '',
       cloudConfigSecretName: secret,
@@ -30,7 +36,7 @@ export function renderAzureCcm(plan: Plan, chart: CcmChart): ComponentOutput {
       tolerations: ccmTolerations(),
     },
     // cloud-node-manager runs on every node and reads the instance metadata service, not the Secret.
-    cloudNodeManager: { enabled: true, imageTag: chart.imageTag },
+    cloudNodeManager: { enabled: true, ...repository, imageTag: chart.imageTag },
   };
   const manualSteps = [
     kubeletStep(plan, 'Azure'),

@@ -37,12 +37,30 @@ export const CCM_MANIFESTS = {
   digitalocean: { image: 'digitalocean/digitalocean-cloud-controller-manager:v0.1.68', source: 'digitalocean/digitalocean-cloud-controller-manager releases/digitalocean-cloud-controller-manager/v0.1.68.yml' },
 } as const satisfies Record<string, ManifestSource>;
 
+/**
+ * The chart with the release line the plan chose for the cluster's Kubernetes minor
+ * (plan.ccm.version, generators/charts/ccm-images.ts): its image tag and, where the chart itself
+ * is per minor (OpenStack), its version.
+ */
+export function chartForPlan(plan: Plan, chart: CcmChart): CcmChart {
+  const v = plan.ccm.version;
+  if (!v?.tag) return chart;
+  return { ...chart, imageTag: v.tag, version: v.chart ?? chart.version };
+}
+
+/** The manifest with its image tag replaced by the plan's release line. */
+export function manifestForPlan(plan: Plan, manifest: ManifestSource): ManifestSource {
+  const v = plan.ccm.version;
+  if (!v?.tag) return manifest;
+  return { ...manifest, image: manifest.image.replace(/:[^:/]+$/, `:${v.tag}`) };
+}
+
 const RENDERERS: Record<CcmProvider, (plan: Plan) => ComponentOutput> = {
   alibaba: (plan) => renderAlibabaCcm(plan, CCM_MANIFESTS.alibaba),
-  aws: (plan) => renderAwsCcm(plan, CCM_CHARTS.aws),
-  azure: (plan) => renderAzureCcm(plan, CCM_CHARTS.azure),
-  gcp: (plan) => renderGcpCcm(plan, CCM_MANIFESTS.gcp),
-  openstack: (plan) => renderOpenStackCcm(plan, CCM_CHARTS.openstack),
+  aws: (plan) => renderAwsCcm(plan, chartForPlan(plan, CCM_CHARTS.aws)),
+  azure: (plan) => renderAzureCcm(plan, chartForPlan(plan, CCM_CHARTS.azure)),
+  gcp: (plan) => renderGcpCcm(plan, manifestForPlan(plan, CCM_MANIFESTS.gcp)),
+  openstack: (plan) => renderOpenStackCcm(plan, chartForPlan(plan, CCM_CHARTS.openstack)),
   hetzner: (plan) => renderHetznerCcm(plan, CCM_CHARTS.hetzner),
   digitalocean: (plan) => renderDigitalOceanCcm(plan, CCM_MANIFESTS.digitalocean),
 };

@@ -10,6 +10,7 @@ import { nativeRoutingRoutes } from './native-routing-routes.js';
 import { ciliumVersionFeature } from './cilium-version-feature.js';
 import { poolOffSubnet } from './pool-off-subnet.js';
 import { purelbAutoAssign } from './purelb-auto-assign.js';
+import { ccmVersionSkew } from './ccm-version-skew.js';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
   chartVersionUnknown,
@@ -20,6 +21,7 @@ export const RULE_UNITS: readonly RuleUnit[] = [
   ciliumVersionFeature,
   poolOffSubnet,
   purelbAutoAssign,
+  ccmVersionSkew,
 ];
 
 /** Runs every unit's check over a finished plan. */
