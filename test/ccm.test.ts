@@ -15,6 +15,7 @@ import { loadProfiles } from '../cli/load.js';
 import { examples } from './helpers.js';
 import { chooseCcmVersion, kubernetesMinor, CCM_VERSIONS } from '../generators/charts/ccm-images.js';
 import { ruleUnit } from '../generators/plan/rules/index.js';
+import { isReleased, type ReleasedChart } from '../generators/charts/releases.js';
 
 type Spec = Record<string, any>;
 
@@ -447,7 +448,11 @@ versions('the rule is registered and the table has no holes in the order', () =>
   for (const [provider, table] of Object.entries(CCM_VERSIONS)) {
     const minors = table!.lines.map((l) => l.minor);
     assert.equal([...minors].sort((a, b) => a - b), minors, `${provider} lines out of order`);
-    for (const l of table!.lines) assert.match(l.tag, /^v\d+\.\d+\.\d+$/, `${provider} ${l.minor}`);
+    for (const l of table!.lines) {
+      assert.match(l.tag, /^v\d+\.\d+\.\d+$/, `${provider} ${l.minor}`);
+      // A per-minor chart must be one the repository published (chart-version-unknown's table).
+      if (l.chart) assert.ok(isReleased(`ccm-${provider}` as ReleasedChart, l.chart), `${provider} chart ${l.chart} is not in the released list`);
+    }
   }
   assert.is(chooseCcmVersion('alibaba', 33), null);
 });
