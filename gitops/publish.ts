@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { RenderedTree } from '../generators/render.js';
 import { compileCommitMessage, effectiveTemplate, summarizeChanges, CommitMessageError, type CommitChanges, type CommitMessageContext } from '../generators/commit-message.js';
 import { checkTreePaths, scanForSecrets, normalisePath, pathProblem, type TreeProblem } from './safety.js';
-import { gitEnvironment, makeGit, redact, GitError, type Credentials, type Git } from './git.js';
+import { gitEnvironment, makeGit, redact, GitError, DEFAULT_STALL_SECONDS, type Credentials, type Git, type GitLimits } from './git.js';
 
 export type { Credentials } from './git.js';
 
@@ -41,7 +41,22 @@ export interface PublishOptions {
   workDir?: string;
   /** Progress lines (attempts, retries); never carries credentials. */
   log?: (line: string) => void;
+  /**
+   * Stops the publish at once: the running git (and its ssh or http helper) is killed, the
+   * temporary clone removed, and publishTrees rejects with PublishAborted.
+   */
+  signal?: AbortSignal;
+  /**
+   * Called right before each push attempt (after the commit is made, before anything reaches the
+   * remote); throwing refuses the push and publishTrees rejects with that error unchanged. The
+   * operator fences here: it re-checks its lease and the profile's generation.
+   */
+  beforePush?: () => Promise<void>;
+  /** The whole publish (every git, ssh and http call, retries included) ends by then: default 300000 ms. */
+  deadlineMs?: number;
 }
+
+export const DEFAULT_DEADLINE_MS = 300_000;
 
 export interface PublishResult {
   changed: boolean;
@@ -78,6 +93,14 @@ export class PublishConflict extends PublishRefused {}
 export class PublishFailed extends Error {
   readonly userError = true;
   readonly exitCode = 2;
+}
+
+/** The remote did not answer before the deadline (exit 2). */
+export class PublishTimeout extends PublishFailed {}
+
+/** options.signal stopped the publish; `cause` is the signal's reason. */
+export class PublishAborted extends PublishFailed {
+  constructor(message: string, override readonly cause?: unknown) { super(message); }
 }
 
 export const MANIFEST = '.netprofile/SHA256SUMS';
@@ -124,13 +147,14 @@ async function publishLoop(options: PublishOptions, session: Session): Promise<P
     const message = session.message(computed.files);
     if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: session.branch };
     const sha = await session.commit(computed, message);
+    await options.beforePush?.();
     const pushed = await session.push(sha, computed.base);
     if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: session.branch };
     if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${session.branch} kept moving while publishing; gave up after ${attempt} attempts (${pushed}). Run publish again.`);
     // Jittered, growing back-off so racing publishers spread out instead of colliding again.
     const delay = Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random());
     options.log?.(`attempt ${attempt}: ${pushed}; fetching the new head and retrying in ${Math.round(delay)} ms`);
-    await new Promise((r) => setTimeout(r, delay));
+    await session.sleep(delay);
   }
 }
 
@@ -154,10 +178,11 @@ async function reviewLoop(options: PublishOptions, review: string, session: Sess
     const message = `${session.message(computed.files).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
     if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: review };
     const sha = await session.commit(computed, message);
+    await options.beforePush?.();
     const pushed = await session.pushReview(sha, review, current?.sha ?? null);
     if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: review };
     if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${review} kept moving while publishing; gave up after ${attempt} attempts. Run publish again.`);
-    await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random())));
+    await session.sleep(Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
   }
 }
 
@@ -213,14 +238,19 @@ async function openSession(options: PublishOptions) {
   const cls = classifyRepo(options.repo);
   let remote: Remote = { kind: 'url', url: cls.url };
   const repoLabel = redact(options.repo);
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  if (!(deadlineMs > 0)) throw new PublishRefused(`the publish deadline must be a positive number of milliseconds, not ${deadlineMs}`);
+  const limits: GitLimits = { signal: options.signal, deadline: Date.now() + deadlineMs, label: `${repoLabel}, ${Math.round(deadlineMs / 100) / 10} s` };
+  if (options.signal?.aborted) throw aborted(repoLabel, options.signal.reason);
   const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'netprofile-publish-'));
-  const genv = gitEnvironment(options.credentials, join(work, 'secrets'));
+  // Connection and stall limits for ssh and http: never longer than the whole deadline.
+  const genv = gitEnvironment(options.credentials, join(work, 'secrets'), { stallSeconds: Math.min(DEFAULT_STALL_SECONDS, Math.ceil(deadlineMs / 1000)) });
   const clone = join(work, 'clone');
   const cleanup = () => { genv.cleanup(); rmSync(work, { recursive: true, force: true }); };
   try {
-    if (cls.kind === 'local') remote = await inspectLocal(cls.url, genv, paths, branch, repoLabel);
+    if (cls.kind === 'local') remote = await inspectLocal(cls.url, genv, limits, paths, branch, repoLabel);
     mkdirSync(clone);
-    const git = makeGit(clone, genv);
+    const git = makeGit(clone, genv, limits);
     await git.raw(['init', '-q', clone]);
     await git.raw(['remote', 'add', 'origin', '--', remote.url]);
     const authorEnv = await identity(git, options.author);
@@ -240,7 +270,9 @@ async function openSession(options: PublishOptions) {
         const args = ['commit-tree', ...(sign ? ['-S'] : []), c.tree, ...(c.base ? ['-p', c.base] : []), '-F', msgFile];
         return (await git.raw(args, { env: authorEnv })).trim();
       },
-      push: (sha: string, base: string | null) => push(git, remote, sha, base, branch, clone, genv),
+      push: (sha: string, base: string | null) => push(git, remote, sha, base, branch, clone, genv, limits),
+      /** A back-off that the signal and the deadline end early. */
+      sleep: (ms: number) => sleep(ms, limits, repoLabel),
       /** The review branch's head: its commit, tree, first parent, and whether netprofile made it. */
       reviewHead: async (review: string) => {
         const heads = (await git.raw(['ls-remote', '--heads', 'origin', `refs/heads/${review}`])).trim();
@@ -274,7 +306,30 @@ async function openSession(options: PublishOptions) {
   }
 }
 
+function aborted(repo: string, reason: unknown): PublishAborted {
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  return new PublishAborted(`${repo}: publish stopped before it finished (${why}); nothing was pushed unless a commit is reported`, reason);
+}
+
+function sleep(ms: number, limits: GitLimits, repo: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const { signal } = limits;
+    if (signal?.aborted) { reject(aborted(repo, signal.reason)); return; }
+    if (limits.deadline !== undefined && Date.now() + ms >= limits.deadline) {
+      reject(new PublishTimeout(`${repo}: the publish deadline (${limits.label}) ends before the next attempt; run publish again`));
+      return;
+    }
+    const onAbort = () => { clearTimeout(t); reject(aborted(repo, signal?.reason)); };
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 function translate(e: unknown, repo: string): unknown {
+  if (e instanceof GitError && e.kind === 'aborted') return aborted(repo, e.reason);
+  if (e instanceof GitError && e.kind === 'timeout') {
+    return new PublishTimeout(`${repo}: ${e.message}: the remote took the connection but did not answer in time; check that the Git host is up and reachable (firewall, proxy, a hung server), or give a longer deadline`);
+  }
   if (e instanceof GitError) {
     const hint = /Host key verification failed/.test(e.stderr) ? ' (the host key is not in known_hosts: add it, netprofile never trusts an unknown host)'
       : /Authentication failed|could not read Username|Permission denied|403|401/.test(e.stderr) ? ' (check the credentials)'
@@ -284,11 +339,12 @@ function translate(e: unknown, repo: string): unknown {
   return e;
 }
 
-async function inspectLocal(dir: string, genv: ReturnType<typeof gitEnvironment>, paths: string[], branch: string, label: string): Promise<Remote> {
+async function inspectLocal(dir: string, genv: ReturnType<typeof gitEnvironment>, limits: GitLimits, paths: string[], branch: string, label: string): Promise<Remote> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PublishFailed(`${label}: no such directory; create the repository first (git init --bare ${label}) or give a URL`);
-  const git = makeGit(dir, genv);
+  const git = makeGit(dir, genv, limits);
   let bare: string;
-  try { bare = (await git.raw(['rev-parse', '--is-bare-repository'])).trim(); } catch {
+  try { bare = (await git.raw(['rev-parse', '--is-bare-repository'])).trim(); } catch (e) {
+    if (e instanceof GitError && e.kind !== 'failed') throw e;
     throw new PublishFailed(`${label}: is not a Git repository; create it with \`git init --bare ${label}\` or \`git init ${label}\``);
   }
   if (bare === 'true') return { kind: 'bare', url: dir, dir };
@@ -416,7 +472,7 @@ async function compute(git: Git, trees: Target[], paths: string[], branch: strin
       const rel = e.path.slice(path.length + 1);
       if (rel === MANIFEST) continue;
       if (e.mode === '100644' && rel in ours && e.sha === blobId(ours[rel], format)) continue;
-      if (e.mode === '100644' && manifest.has(rel) && sha256(await git.binary(['blob', e.sha])) === manifest.get(rel)) continue;
+      if (e.mode === '100644' && manifest.has(rel) && sha256(await git.buffer(['cat-file', 'blob', e.sha])) === manifest.get(rel)) continue;
       conflicts.push(e.path);
     }
   }
@@ -456,13 +512,13 @@ async function compute(git: Git, trees: Target[], paths: string[], branch: strin
 }
 
 /** 'ok', or why the push did not land and should be retried on the new head. */
-async function push(git: Git, remote: Remote, sha: string, base: string | null, branch: string, clone: string, genv: ReturnType<typeof gitEnvironment>): Promise<string> {
+async function push(git: Git, remote: Remote, sha: string, base: string | null, branch: string, clone: string, genv: ReturnType<typeof gitEnvironment>, limits: GitLimits): Promise<string> {
   try {
     if (remote.kind === 'worktree') {
       // The branch is checked out in the user's working tree: git refuses a push there, so the
       // working tree fast-forwards to our commit itself (files outside the path may be dirty).
       await git.raw(['update-ref', `refs/heads/netprofile-publish`, sha]);
-      const wt = makeGit(remote.dir, genv);
+      const wt = makeGit(remote.dir, genv, limits);
       await wt.raw(['fetch', '-q', '--no-tags', clone, 'refs/heads/netprofile-publish']);
       const head = await wt.raw(['rev-parse', '-q', '--verify', 'HEAD']).then((s) => s.trim() || null, () => null);
       if (head !== base) return `branch ${branch} moved to ${head?.slice(0, 12)}`;
@@ -472,7 +528,7 @@ async function push(git: Git, remote: Remote, sha: string, base: string | null, 
     await git.raw(['push', '-q', '--porcelain', 'origin', `${sha}:refs/heads/${branch}`]);
     return 'ok';
   } catch (e) {
-    if (!(e instanceof GitError)) throw e;
+    if (!(e instanceof GitError) || e.kind !== 'failed') throw e;
     if (/non-fast-forward|fetch first|\[rejected\]|cannot lock ref|failed to update ref|but expected|stale info|Not possible to fast-forward|index\.lock|incorrect old value/i.test(e.stderr)) {
       return /fetch first|non-fast-forward|\[rejected\]|Not possible/.test(e.stderr) ? `push rejected: branch ${branch} moved (non-fast-forward)` : 'the branch was being updated by someone else';
     }

@@ -20,6 +20,12 @@ export interface PublishRequest {
   author: { name: string; email: string };
   credentials: GitCredentials;
   dryRun: boolean;
+  /** Stops the publish at once (operator stop, lost lease): git and its ssh/http helpers are killed. */
+  signal?: AbortSignal;
+  /** Called right before each push attempt; throw to refuse (lease and generation fencing). */
+  beforePush?: () => Promise<void>;
+  /** Deadline for the whole publish, every git/ssh/http call included (default 300000 ms). */
+  deadlineMs?: number;
 }
 
 export interface PublishResult { changed: boolean; sha: string; files: unknown; attempts: number }
@@ -54,6 +60,6 @@ export function credentialsFromSecret(data: Record<string, string> | null, repoU
  */
 export const gitPublisher: Publisher = async (req) => {
   const { publishTrees } = await import('../gitops/index.js');
-  const r = await publishTrees({ repo: req.repo, branch: req.branch, trees: req.trees, ...(req.remove?.length ? { remove: req.remove } : {}), ...(req.reviewBranch ? { reviewBranch: req.reviewBranch } : {}), message: req.message, author: req.author, credentials: req.credentials, dryRun: req.dryRun });
+  const r = await publishTrees({ repo: req.repo, branch: req.branch, trees: req.trees, ...(req.remove?.length ? { remove: req.remove } : {}), ...(req.reviewBranch ? { reviewBranch: req.reviewBranch } : {}), message: req.message, author: req.author, credentials: req.credentials, dryRun: req.dryRun, signal: req.signal, beforePush: req.beforePush, deadlineMs: req.deadlineMs });
   return { changed: r.changed, sha: r.sha ?? '', files: r.files, attempts: r.attempts };
 };

@@ -27,6 +27,8 @@ clone: an interrupted publish leaves the repository as it was.
                      (default: spec.gitops.commitMessage)
   --author A         "Name <email>" (default: git's configured identity)
   --max-attempts N   pushes to try when the branch moves meanwhile (default 6)
+  --timeout S        seconds the whole publish may take, every git, ssh and http call included
+                     (default 300); a remote that stops answering fails with exit 2
   --dry-run          show what would be committed; change nothing
 
 ${CREDENTIALS_HELP}
@@ -38,12 +40,14 @@ Exit codes: 0 published or nothing to do, 1 refused, 2 usage, Git or network err
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }, { name: 'review-branch', value: true }]);
+  const args = parseArgs(argv, [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }, { name: 'review-branch', value: true }, { name: 'timeout', value: true }]);
   if (args.help) { process.stdout.write(usage); return 0; }
   const err = (s: string) => process.stderr.write(s);
   const author = parseAuthor(stringFlag(args, 'author'));
   const maxAttempts = stringFlag(args, 'max-attempts');
   if (maxAttempts !== undefined && !/^[1-9][0-9]?$/.test(maxAttempts)) throw new UsageError('--max-attempts must be a number from 1 to 99');
+  const timeout = stringFlag(args, 'timeout');
+  if (timeout !== undefined && !(/^[0-9]+(\.[0-9]+)?$/.test(timeout) && Number(timeout) > 0 && Number(timeout) <= 86400)) throw new UsageError('--timeout must be a number of seconds above 0 (at most 86400)');
   const rendered = renderProfiles(args.positionals, args, err);
   if (typeof rendered === 'number') return rendered;
   const template = chooseTemplate(args, rendered.plans, err);
@@ -59,6 +63,8 @@ export async function run(argv: string[]): Promise<number> {
     result = await publishTrees({
       repo, branch, reviewBranch, trees: rendered.trees, message: template, author, credentials, dryRun,
       maxAttempts: maxAttempts ? Number(maxAttempts) : undefined,
+      deadlineMs: timeout ? Math.round(Number(timeout) * 1000) : undefined,
+      signal: stopSignal(),
       log: (line) => err(`netprofile publish: ${line}\n`),
     });
   } catch (e) {
@@ -79,6 +85,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stdout.write(`Published ${rendered.trees.length} profile${rendered.trees.length === 1 ? '' : 's'} to ${where}: commit ${result.sha!.slice(0, 12)}${result.attempts > 1 ? ` (after ${result.attempts} attempts)` : ''}\n${listChanges(result.files)}`);
   return 0;
+}
+
+/** SIGINT/SIGTERM stop the publish at once (git and its helpers are killed, nothing half-pushed). */
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => controller.abort(new Error(`${sig} received`)));
+  return controller.signal;
 }
 
 export function listChanges(files: CommitChanges): string {
