@@ -15,7 +15,11 @@ export const OTHER_FORMS = [
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
 
+// Every form above starts with one of these characters (or is empty).
+const FIRST = /^[~nNtTfF0-9+.-]/;
+
 export function readsAsOtherType(s: string): boolean {
+  if (s !== '' && !FIRST.test(s)) return false;
   for (const re of OTHER_FORMS) if (re.test(s)) return true;
   return false;
 }

@@ -25,6 +25,8 @@ const DOC_MARKER = /^(%|---|\.\.\.)/m;
 // loses that character when read back (the reader takes it for the stream's BOM), and the
 // library writes it plain. Such strings go to the library path below, which double-quotes them.
 const BOM = 0xfeff;
+const SAFE = /^[A-Za-z0-9_/][A-Za-z0-9_./-]*$/;
+const MAYBE_OTHER = /^[0-9nNtTfF]/;
 
 /**
  * A string scalar as the library writes it (stringifyString.js plainString / quotedString with
@@ -34,6 +36,13 @@ const BOM = 0xfeff;
  * control characters, document markers and over-long keys go to the library.
  */
 function str(s: string, key: boolean): string {
+  // Most strings are names, versions, paths and addresses: only characters that are never
+  // indicators, nothing to escape, no document marker; they are plain unless they read as another
+  // type (which only a digit or n/t/f/N/T/F at the start can).
+  if (SAFE.test(s)) {
+    if (key && s.length > 1024) throw BAIL;
+    return MAYBE_OTHER.test(s) && readsAsOtherType(s) ? quoted(s) : s;
+  }
   if (s.charCodeAt(0) === BOM || s.includes('\n') || CONTROL.test(s)) throw BAIL;
   if (key && s.length > 1024) throw BAIL;
   if (NOT_PLAIN.test(s)) return quoted(s);
@@ -78,19 +87,18 @@ function scalar(v: unknown, indent: string): string | undefined {
   }
 }
 
-const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
-/** The defined entries of a plain object, sorted by key. */
+/** The defined entries of a plain object, sorted by key (UTF-16 code units, as sortMapEntries). */
 function entries(o: object): [string, unknown][] {
   const proto = Object.getPrototypeOf(o);
   if (proto !== Object.prototype && proto !== null) throw BAIL;
+  const keys = Object.keys(o);
+  if (keys.length > 1) keys.sort();
   const out: [string, unknown][] = [];
-  for (const k in o) {
-    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+  for (const k of keys) {
     const v = (o as Record<string, unknown>)[k];
     if (v !== undefined) out.push([k, v]);
   }
-  return out.length > 1 ? out.sort(byKey) : out;
+  return out;
 }
 
 /** Lines of a non-empty collection at `indent` (a map as its sorted entries). */
