@@ -26,8 +26,12 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-/** Exponential backoff with jitter: base·2^(attempt-1), capped, plus up to jitter·delay. */
+/**
+ * Exponential backoff with jitter: base·2^(attempt-1), capped at maxMs, then up to jitter·delay
+ * added. The jitter applies at the cap too (k8s.io/apimachinery pkg/util/wait/backoff.go,
+ * Backoff.Step jitters the capped duration), so clients stuck at the cap do not retry in step.
+ */
 export function backoffDelay(attempt: number, o: BackoffOptions, random: () => number): number {
   const exp = Math.min(o.maxMs, o.baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
-  return Math.round(Math.min(o.maxMs, exp + exp * o.jitter * random()));
+  return Math.round(exp + exp * o.jitter * random());
 }

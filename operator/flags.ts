@@ -22,10 +22,15 @@ each profile's spec.gitops.repo and writes status and Events.
   --max-concurrent-reconciles N       profiles reconciled at once (default 4)
   --probe-metadata[=true|false]       probe instance-metadata services (short timeouts) for extra
                                       evidence (default false)
+  --graceful-shutdown-timeout DURATION  on SIGTERM, how long in-flight reconciles may take
+                                      before the process exits anyway (default 9s; keep it under
+                                      the Pod's terminationGracePeriodSeconds)
   -v, --verbose                       debug logs
 
-Logs are JSON lines on stderr. SIGTERM stops within 10 s and releases the Lease.
-Exit codes: 0 stopped by a signal, 2 usage or environment error.
+Logs are JSON lines on stderr. SIGTERM stops taking work, aborts in-flight Git work, then releases
+the Lease, within the graceful shutdown timeout.
+Exit codes: 0 stopped by a signal, 1 leader election lost or shutdown deadline passed (the Lease
+is left to expire), 2 usage or environment error.
 `;
 
 export interface OperatorFlags {
@@ -39,6 +44,7 @@ export interface OperatorFlags {
   resyncMs: number;
   concurrency: number;
   probeMetadata: boolean;
+  shutdownMs: number;
   verbose: boolean;
   help: boolean;
 }
@@ -73,7 +79,7 @@ export function parseOperatorFlags(argv: string[], env: NodeJS.ProcessEnv): Oper
     { name: 'leader-elect' }, { name: 'leader-election-namespace', value: true }, { name: 'leader-election-id', value: true },
     { name: 'metrics-bind-address', value: true }, { name: 'health-probe-bind-address', value: true },
     { name: 'resync-period', value: true }, { name: 'max-concurrent-reconciles', value: true },
-    { name: 'probe-metadata' }, { name: 'verbose', short: 'v' },
+    { name: 'probe-metadata' }, { name: 'graceful-shutdown-timeout', value: true }, { name: 'verbose', short: 'v' },
   ]);
   if (args.positionals.length) throw new UsageError(`operator takes no arguments, got "${args.positionals[0].slice(0, 40)}"`);
   // Scope: one namespace (the operator's own by default, where the install grants Secret access),
@@ -107,6 +113,7 @@ export function parseOperatorFlags(argv: string[], env: NodeJS.ProcessEnv): Oper
     resyncMs,
     concurrency: Number(conc),
     probeMetadata: args.flags['probe-metadata'] === true,
+    shutdownMs: parseDuration(stringFlag(args, 'graceful-shutdown-timeout') ?? '9s', 'graceful-shutdown-timeout'),
     verbose: args.flags.verbose === true,
     help: args.help,
   };

@@ -2,6 +2,10 @@
 // from the list's resourceVersion, relist when the watch says 410 Gone (the resourceVersion is too
 // old), back off with jitter on any other error, and hand every object to the handler again each
 // resync period so a lost event is repaired. The Kubernetes calls are behind ListWatch.
+// A watch that ends within a second without an event is an error, not a clean end (client-go
+// v0.34 tools/cache/reflector.go, VeryShortWatchError): it backs off like any other, so a server
+// that closes every watch at once is not hammered. An optional transform cuts each object down to
+// what the handlers read before it is cached (client-go's SharedInformer SetTransform).
 import { backoffDelay, type BackoffOptions, type Clock } from './clock.js';
 import type { Logger } from './log.js';
 
@@ -34,6 +38,10 @@ export interface InformerHandlers {
 
 export interface InformerOptions {
   name: string;
+  /** Applied to every listed or watched object before it is cached and handed on. */
+  transform?: (obj: KubeObject) => KubeObject;
+  /** A watch shorter than this with no event is a "very short watch" (default 1000 ms). */
+  shortWatchMs?: number;
   resyncMs: number;
   backoff: BackoffOptions;
   clock: Clock;
@@ -54,7 +62,7 @@ export class Informer {
   private resyncLoop: Promise<void> | null = null;
   private syncWaiters: (() => void)[] = [];
   /** Counters the tests and metrics read. */
-  readonly stats = { lists: 0, watches: 0, relistsOnGone: 0, errors: 0, resyncs: 0 };
+  readonly stats = { lists: 0, watches: 0, relistsOnGone: 0, errors: 0, resyncs: 0, shortWatches: 0 };
 
   constructor(private readonly lw: ListWatch, private readonly handlers: InformerHandlers, private readonly o: InformerOptions) {}
 
@@ -96,10 +104,12 @@ export class Informer {
           this.stats.lists++;
           const listed = await this.lw.list();
           if (this.stopped) return;
-          this.replace(listed.items);
+          this.replace(this.o.transform ? listed.items.map(this.o.transform) : listed.items);
           rv = listed.resourceVersion;
         }
+        const began = Date.now();
         const outcome = await this.watchOnce(rv);
+        if (this.stopped) return;
         if (outcome.gone) {
           // 410 Gone: the resourceVersion was compacted away; only a fresh list is consistent.
           this.stats.relistsOnGone++;
@@ -110,6 +120,11 @@ export class Informer {
         }
         rv = outcome.resourceVersion;
         if (outcome.error) throw outcome.error;
+        if (!outcome.events && Date.now() - began < (this.o.shortWatchMs ?? 1000)) {
+          this.stats.shortWatches++;
+          const short: CodedError = new Error('very short watch: the watch closed within a second and sent no event');
+          throw short;
+        }
         attempt = 0; // a clean end (server timeout): watch again at once
       } catch (e) {
         if (this.stopped) return;
@@ -124,22 +139,27 @@ export class Informer {
     }
   }
 
-  private watchOnce(from: string): Promise<{ gone: boolean; resourceVersion: string; error?: CodedError }> {
+  private watchOnce(from: string): Promise<{ gone: boolean; resourceVersion: string; error?: CodedError; events: number }> {
     return new Promise((resolve) => {
       let rv = from;
       let finished = false;
+      let events = 0;
+      const onAbort = () => finish({ gone: false, resourceVersion: rv });
       const finish = (r: { gone: boolean; resourceVersion: string; error?: CodedError }) => {
         if (finished) return;
         finished = true;
+        // One listener per watch, removed when the watch ends (no MaxListenersExceededWarning).
+        this.abort.signal.removeEventListener('abort', onAbort);
         this.stopWatch?.();
         this.stopWatch = null;
-        resolve(r);
+        resolve({ ...r, events });
       };
       this.stats.watches++;
       // Stopping must not wait for the server to notice the aborted stream.
-      this.abort.signal.addEventListener('abort', () => finish({ gone: false, resourceVersion: rv }), { once: true });
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
       this.lw.watch(from, (e) => {
         if (finished || this.stopped) return;
+        events++;
         if (e.type === 'ERROR') {
           const code = e.object?.code;
           if (code === 410) return finish({ gone: true, resourceVersion: rv });
@@ -150,7 +170,7 @@ export class Informer {
         const newRv = e.object?.metadata?.resourceVersion;
         if (typeof newRv === 'string' && newRv) rv = newRv;
         if (e.type === 'BOOKMARK') return;
-        this.apply(e.type, e.object as KubeObject);
+        this.apply(e.type, this.o.transform ? this.o.transform(e.object as KubeObject) : e.object as KubeObject);
       }, (err) => {
         if (err && err.code === 410) return finish({ gone: true, resourceVersion: rv });
         finish({ gone: false, resourceVersion: rv, error: err ?? undefined });

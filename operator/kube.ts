@@ -51,18 +51,32 @@ export interface KubeApi {
 
 /** An API error with the HTTP code and the reason of the Status object the server answered. */
 export class KubeError extends Error implements CodedError {
-  constructor(readonly code: number, readonly reason: string, message: string) { super(message); }
+  /** A 429's (or 503's) Retry-After, in ms: the queue waits at least this long. */
+  retryAfterMs?: number;
+  constructor(readonly code: number, readonly reason: string, message: string, retryAfterMs?: number) {
+    super(message);
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
+  }
 }
 
+/** An API call that did not answer within its deadline (or was aborted on stop). */
+export class KubeTimeout extends Error implements CodedError {}
+
 export function toKubeError(e: unknown, what: string): Error {
-  const err = e as { code?: number; body?: unknown; statusCode?: number; message?: string };
+  const err = e as { code?: number; body?: unknown; statusCode?: number; message?: string; name?: string; headers?: Record<string, string> };
+  if (err?.name === 'AbortError' || err?.name === 'TimeoutError' || /aborted|timed? ?out/i.test(String(err?.message ?? '')) && typeof err?.code !== 'number') {
+    return new KubeTimeout(`${what}: no answer within the API deadline (the request was aborted)`);
+  }
   const code = typeof err?.code === 'number' ? err.code : typeof err?.statusCode === 'number' ? err.statusCode : undefined;
   if (code === undefined) return e instanceof Error ? new Error(`${what}: ${e.message}`) : new Error(`${what}: ${String(e)}`);
   let status: any = err.body;
   if (typeof status === 'string') { try { status = JSON.parse(status); } catch { status = { message: status.slice(0, 200) }; } }
   const reason = typeof status?.reason === 'string' ? status.reason : '';
   const message = typeof status?.message === 'string' ? status.message : (err.message ?? '').split('\n')[0];
-  return new KubeError(code, reason, `${what}: ${code}${reason ? ` ${reason}` : ''}: ${message}`);
+  // Retry-After: the header (seconds), else the Status object's details.retryAfterSeconds.
+  const header = err.headers?.['retry-after'] ?? err.headers?.['Retry-After'];
+  const seconds = header !== undefined && /^\d{1,5}$/.test(String(header)) ? Number(header) : typeof status?.details?.retryAfterSeconds === 'number' ? status.details.retryAfterSeconds : undefined;
+  return new KubeError(code, reason, `${what}: ${code}${reason ? ` ${reason}` : ''}: ${message}`, (code === 429 || code === 503) && seconds !== undefined ? Math.min(seconds, 600) * 1000 : undefined);
 }
 
 /** --kubeconfig, else KUBECONFIG, else in-cluster (the ServiceAccount token). */
@@ -76,32 +90,93 @@ export function loadKubeConfig(kubeconfig: string | undefined, env: NodeJS.Proce
   return kc;
 }
 
-const TIMEOUT_SECONDS = 300;
+export interface ApiDeadlines {
+  /** Every request but a watch (default 30 s). */
+  requestMs: number;
+  /** A watch: the server's timeoutSeconds is random in [min, 2·min] as client-go's reflector picks it. */
+  watchMinSeconds: number;
+  /** A watch whose stream has not opened (response headers) after this long is abandoned (default 30 s). */
+  watchOpenMs: number;
+  /** Items per list page (limit/continue; client-go's pager pages 500). */
+  pageSize: number;
+}
 
-function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: string): ListWatch['watch'] {
+export const DEFAULT_DEADLINES: ApiDeadlines = { requestMs: 30_000, watchMinSeconds: 300, watchOpenMs: 30_000, pageSize: 500 };
+
+/**
+ * A client-node middleware that gives each request a deadline: an AbortSignal that fires after
+ * `ms`, or when `stop` aborts (the operator stops or loses its Lease).
+ */
+function deadlineOptions(ms: number, stop?: AbortSignal): k8s.ConfigurationOptions {
+  // The generated clients chain middleware as their Observable (client-node's rxjs stub), as
+  // client-node's own setHeaderOptions does.
+  const middleware = {
+    pre: (ctx: k8s.RequestContext) => {
+      const t = AbortSignal.timeout(ms);
+      ctx.setSignal(stop ? AbortSignal.any([t, stop]) : t);
+      return new k8s.Observable(Promise.resolve(ctx));
+    },
+    post: (r: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(r)),
+  };
+  return { middleware: [middleware as any], middlewareMergeStrategy: 'append' } as k8s.ConfigurationOptions;
+}
+
+function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: string, d: ApiDeadlines, stop?: AbortSignal): ListWatch['watch'] {
   const watch = new k8s.Watch(kc);
   return async (resourceVersion, onEvent, onDone) => {
-    // The server ends the watch after timeoutSeconds (with jitter on its side); the informer
-    // simply watches again from the last resourceVersion it saw.
-    const ctl = await watch.watch(path, { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: TIMEOUT_SECONDS }, (type: string, object: any) => {
+    // The server ends the watch after timeoutSeconds (random in [min, 2·min], client-go v0.34
+    // tools/cache/reflector.go); the informer watches again from the last resourceVersion it saw.
+    // Our own deadline sits 30 s past the server's: a server that never ends the stream, or
+    // never opens it, cannot hold the informer.
+    const timeoutSeconds = Math.round(d.watchMinSeconds * (1 + Math.random()));
+    let done = false;
+    let ctl: AbortController | null = null;
+    const end = (err: CodedError | null) => { if (done) return; done = true; clearTimeout(deadline); clearTimeout(opening); ctl?.abort(); onDone(err); };
+    const deadline = setTimeout(() => end(Object.assign(new Error(`watch ${path}: the server did not end the watch within ${timeoutSeconds + 30} s`), { code: undefined })), (timeoutSeconds + 30) * 1000);
+    const opening = setTimeout(() => end(new Error(`watch ${path}: no response within the API deadline`)), d.watchOpenMs);
+    deadline.unref?.(); opening.unref?.();
+    const onStop = () => end(null);
+    stop?.addEventListener('abort', onStop, { once: true });
+    const started = watch.watch(path, { resourceVersion, allowWatchBookmarks: true, timeoutSeconds }, (type: string, object: any) => {
+      if (done) return;
       if (object && typeof object === 'object' && type !== 'ERROR' && !object.kind) { object.kind = kind; object.apiVersion = apiVersion; }
       onEvent({ type: type as WatchEvent['type'], object });
     }, (err: any) => {
-      if (!err) return onDone(null);
-      if (err.name === 'AbortError') return onDone(null);
+      stop?.removeEventListener('abort', onStop);
+      if (!err || err.name === 'AbortError') return end(null);
       const e: CodedError = new Error(`watch ${path}: ${err.message ?? String(err)}`);
       if (typeof err.statusCode === 'number') e.code = err.statusCode;
-      onDone(e);
+      end(e);
     });
-    return () => ctl.abort();
+    started.then((c) => { clearTimeout(opening); ctl = c; if (done) c.abort(); }, (err) => end(Object.assign(new Error(`watch ${path}: ${(err as Error).message}`), { code: (err as { statusCode?: number }).statusCode })));
+    return () => { stop?.removeEventListener('abort', onStop); if (!done) { done = true; clearTimeout(deadline); clearTimeout(opening); ctl?.abort(); } };
   };
 }
 
-export function kubeApi(kc: k8s.KubeConfig): KubeApi {
+/** Lists every page (limit/continue), so no single response holds the whole collection. */
+async function listAll(page: (cont: string | undefined) => Promise<{ items?: unknown[]; metadata?: { resourceVersion?: string; _continue?: string; continue?: string } }>): Promise<{ items: unknown[]; resourceVersion: string }> {
+  const items: unknown[] = [];
+  let cont: string | undefined;
+  let rv = '';
+  for (let i = 0; i < 100_000; i++) {
+    const res = await page(cont);
+    for (const it of res?.items ?? []) items.push(it);
+    // The first page's resourceVersion is the snapshot every later page is served from.
+    if (i === 0) rv = String(res?.metadata?.resourceVersion ?? '');
+    cont = res?.metadata?._continue ?? res?.metadata?.continue;
+    if (!cont) break;
+  }
+  return { items, resourceVersion: rv };
+}
+
+export function kubeApi(kc: k8s.KubeConfig, deadlines: Partial<ApiDeadlines> = {}, stop?: AbortSignal): KubeApi {
+  const d: ApiDeadlines = { ...DEFAULT_DEADLINES, ...deadlines };
   const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
-  const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
+  const timed = deadlineOptions(d.requestMs, stop);
+  const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch, timed);
+  const limit = d.pageSize;
   const apiVersion = `${GROUP}/${VERSION}`;
   const plain = <T>(o: unknown): T => JSON.parse(JSON.stringify(o)) as T;
   return {
@@ -110,26 +185,29 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
       return {
         async list() {
           try {
-            const res = namespace
-              ? await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL })
-              : await custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL });
-            const items = ((res?.items ?? []) as KubeObject[]).map((i) => ({ ...i, apiVersion, kind: 'NetworkProfile' }));
-            return { items, resourceVersion: String(res?.metadata?.resourceVersion ?? '') };
+            const res = await listAll((_continue) => namespace
+              ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, limit, _continue }, timed)
+              : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit, _continue }, timed));
+            const items = (res.items as KubeObject[]).map((i) => ({ ...i, apiVersion, kind: 'NetworkProfile' }));
+            return { items, resourceVersion: res.resourceVersion };
           } catch (e) { throw toKubeError(e, `list ${path}`); }
         },
-        watch: watchVia(kc, path, 'NetworkProfile', apiVersion),
+        watch: watchVia(kc, path, 'NetworkProfile', apiVersion, d, stop),
       };
     },
     nodes() {
       return {
         async list() {
           try {
-            const res = await core.listNode();
-            const items = plain<KubeObject[]>(res.items ?? []).map((i) => ({ ...i, apiVersion: 'v1', kind: 'Node' }));
-            return { items, resourceVersion: String(res.metadata?.resourceVersion ?? '') };
+            // Page by page, each page cut down to what detection reads before the next one comes.
+            const res = await listAll(async (_continue) => {
+              const page = await core.listNode({ limit, _continue }, timed);
+              return { items: (page.items ?? []).map((i) => nodeForDetection(plain<KubeObject>({ ...i, apiVersion: 'v1', kind: 'Node' }))), metadata: page.metadata };
+            });
+            return { items: res.items as KubeObject[], resourceVersion: res.resourceVersion };
           } catch (e) { throw toKubeError(e, 'list /api/v1/nodes'); }
         },
-        watch: watchVia(kc, '/api/v1/nodes', 'Node', 'v1'),
+        watch: watchVia(kc, '/api/v1/nodes', 'Node', 'v1', d, stop),
       };
     },
     secrets(namespace) {
@@ -137,12 +215,14 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
       return {
         async list() {
           try {
-            const res = await core.listNamespacedSecret({ namespace });
-            const items = (res.items ?? []).map((i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: i.metadata?.name ?? '', namespace: i.metadata?.namespace ?? namespace, resourceVersion: i.metadata?.resourceVersion } }));
-            return { items, resourceVersion: String(res.metadata?.resourceVersion ?? '') };
+            const res = await listAll(async (_continue) => {
+              const page = await core.listNamespacedSecret({ namespace, limit, _continue }, timed);
+              return { items: (page.items ?? []).map((i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: i.metadata?.name ?? '', namespace: i.metadata?.namespace ?? namespace, resourceVersion: i.metadata?.resourceVersion } })), metadata: page.metadata };
+            });
+            return { items: res.items as KubeObject[], resourceVersion: res.resourceVersion };
           } catch (e) { throw toKubeError(e, `list ${path}`); }
         },
-        watch: watchVia(kc, path, 'Secret', 'v1'),
+        watch: watchVia(kc, path, 'Secret', 'v1', d, stop),
       };
     },
     async patchProfileStatus(namespace, name, status) {
@@ -157,7 +237,7 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
     },
     async readSecret(namespace, name) {
       try {
-        const s = await core.readNamespacedSecret({ name, namespace });
+        const s = await core.readNamespacedSecret({ name, namespace }, timed);
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(s.data ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
         for (const [k, v] of Object.entries(s.stringData ?? {})) out[k] = v;
@@ -170,7 +250,7 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
     },
     async readLease(namespace, name) {
       try {
-        return plain<Lease>(await coordination.readNamespacedLease({ name, namespace }));
+        return plain<Lease>(await coordination.readNamespacedLease({ name, namespace }, timed));
       } catch (e) {
         const err = toKubeError(e, `read Lease ${namespace}/${name}`);
         if (err instanceof KubeError && err.code === 404) return null;
@@ -179,19 +259,40 @@ export function kubeApi(kc: k8s.KubeConfig): KubeApi {
     },
     async createLease(lease) {
       try {
-        return plain<Lease>(await coordination.createNamespacedLease({ namespace: lease.metadata.namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease } as any }));
+        return plain<Lease>(await coordination.createNamespacedLease({ namespace: lease.metadata.namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease } as any }, timed));
       } catch (e) { throw toKubeError(e, `create Lease ${lease.metadata.namespace}/${lease.metadata.name}`); }
     },
     async replaceLease(lease) {
       try {
-        return plain<Lease>(await coordination.replaceNamespacedLease({ name: lease.metadata.name, namespace: lease.metadata.namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease } as any }));
+        return plain<Lease>(await coordination.replaceNamespacedLease({ name: lease.metadata.name, namespace: lease.metadata.namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease } as any }, timed));
       } catch (e) { throw toKubeError(e, `update Lease ${lease.metadata.namespace}/${lease.metadata.name}`); }
     },
     async createEvent(event) {
       try {
-        await core.createNamespacedEvent({ namespace: event.metadata.namespace, body: { apiVersion: 'v1', kind: 'Event', ...event } as any });
+        await core.createNamespacedEvent({ namespace: event.metadata.namespace, body: { apiVersion: 'v1', kind: 'Event', ...event } as any }, timed);
       } catch (e) { throw toKubeError(e, `create Event in ${event.metadata.namespace}`); }
     },
+  };
+}
+
+/**
+ * A Node cut down to what detection reads (generators/detect/detect.ts nodeFactsFromList): name,
+ * labels, providerID, taints, InternalIP addresses, kubelet version and OS image. managedFields,
+ * status.images, conditions and the rest never reach the cache (client-go's informer transform).
+ */
+export function nodeForDetection(n: KubeObject): KubeObject {
+  const o = n as any;
+  const spec: Record<string, unknown> = {};
+  if (o.spec?.providerID !== undefined) spec.providerID = o.spec.providerID;
+  if (Array.isArray(o.spec?.taints)) spec.taints = o.spec.taints.map((t: any) => ({ key: t?.key, ...(t?.effect !== undefined ? { effect: t.effect } : {}), ...(t?.value !== undefined ? { value: t.value } : {}) }));
+  const status: Record<string, unknown> = {};
+  if (Array.isArray(o.status?.addresses)) status.addresses = o.status.addresses.filter((a: any) => a?.type === 'InternalIP').map((a: any) => ({ type: 'InternalIP', address: a.address }));
+  const info = o.status?.nodeInfo;
+  if (info && typeof info === 'object') status.nodeInfo = { ...(info.kubeletVersion !== undefined ? { kubeletVersion: info.kubeletVersion } : {}), ...(info.osImage !== undefined ? { osImage: info.osImage } : {}) };
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name: o.metadata?.name, ...(o.metadata?.resourceVersion !== undefined ? { resourceVersion: o.metadata.resourceVersion } : {}), ...(o.metadata?.labels ? { labels: o.metadata.labels } : {}) },
+    spec, status,
   };
 }
 

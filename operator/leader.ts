@@ -42,13 +42,18 @@ export class LeaderElector {
   private async run(): Promise<void> {
     while (!this.abort.signal.aborted) {
       let ok = false;
-      try { ok = await this.tryAcquireOrRenew(); } catch (e) {
+      // The renewal counts from before the request, as client-go's tryAcquireOrRenew takes `now`
+      // before it reads the Lease (v0.34 tools/leaderelection/leaderelection.go): the renewTime
+      // written is this instant, and other replicas time the Lease from it, so a slow answer must
+      // not extend how long we believe we lead.
+      const before = this.o.clock.now();
+      try { ok = await this.tryAcquireOrRenew(before); } catch (e) {
         this.o.log.error('leader election: Lease request failed', { lease: `${this.o.namespace}/${this.o.name}`, error: (e as Error).message });
       }
       if (this.abort.signal.aborted) break;
       const now = this.o.clock.now().getTime();
       if (ok) {
-        this.lastRenew = now;
+        this.lastRenew = before.getTime();
         if (!this.leader) {
           this.leader = true;
           this.o.log.info('became leader', { lease: `${this.o.namespace}/${this.o.name}`, identity: this.o.identity });
@@ -68,9 +73,22 @@ export class LeaderElector {
     this.o.onStoppedLeading();
   }
 
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  /**
+   * Reads the Lease and throws unless this replica still holds it (the fence right before a
+   * push); a Lease held by someone else steps down at once.
+   */
+  async confirm(): Promise<void> {
+    if (!this.isLeader()) throw new Error('this replica is not the leader');
+    const current = await this.o.api.readLease(this.o.namespace, this.o.name);
+    const holder = current?.spec?.holderIdentity ?? '';
+    if (holder !== this.o.identity) {
+      this.stepDown(`the Lease is held by ${holder || 'nobody'}`);
+      throw new Error(`the Lease ${this.o.namespace}/${this.o.name} is held by ${holder || 'nobody'}, not this replica`);
+    }
+  }
+
+  private async tryAcquireOrRenew(now: Date): Promise<boolean> {
     const { api, namespace, name, identity } = this.o;
-    const now = this.o.clock.now();
     const durationSeconds = Math.max(1, Math.round(this.o.leaseDurationMs / 1000));
     const current = await api.readLease(namespace, name);
     if (!current) {

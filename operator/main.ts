@@ -13,10 +13,10 @@ import { Operator } from './operator.js';
 import { probeMetadata } from './probes.js';
 import { gitPublisher } from './publisher.js';
 
-/** A SIGTERM must end the process within 10 s (the Pod's grace period is longer). */
-const STOP_DEADLINE_MS = 9_000;
 
 export async function run(argv: string[]): Promise<number> {
+  const stopped = new AbortController();
+  let exitCode = 0;
   const flags = parseOperatorFlags(argv, process.env);
   if (flags.help) { process.stdout.write(usage); return 0; }
   const log = jsonLogger(undefined, {}, undefined, flags.verbose);
@@ -38,15 +38,16 @@ export async function run(argv: string[]): Promise<number> {
     metrics,
     probe: flags.probeMetadata ? () => probeMetadata() : undefined,
     serviceAccount: process.env.POD_NAMESPACE && process.env.SERVICE_ACCOUNT_NAME ? { namespace: process.env.POD_NAMESPACE, name: process.env.SERVICE_ACCOUNT_NAME } : undefined,
+    // Lost the Lease while running: stop and exit 1 (controller-runtime's manager returns
+    // "leader election lost", pkg/manager/internal.go v0.22.5); the Pod restarts and campaigns.
+    onLostLeadership: () => { exitCode = 1; stopped.abort(); },
   });
 
   const servers: Server[] = [];
-  const stopped = new AbortController();
   const onSignal = (signal: string) => {
     if (stopped.signal.aborted) return;
     log.info('stopping', { signal });
     stopped.abort();
-    setTimeout(() => { log.error('did not stop in time; exiting'); process.exit(0); }, STOP_DEADLINE_MS).unref();
   };
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
@@ -65,12 +66,16 @@ export async function run(argv: string[]): Promise<number> {
   });
   const starting = operator.start();
   await new Promise<void>((resolve) => stopped.signal.addEventListener('abort', () => resolve(), { once: true }));
-  await operator.stop(STOP_DEADLINE_MS - 2_000);
+  // The hard deadline: whatever still hangs (a Lease release, an informer), the process ends,
+  // non-zero, a second after the graceful shutdown timeout.
+  setTimeout(() => { log.error('did not stop in time; exiting', { gracefulShutdownTimeoutMs: flags.shutdownMs }); process.exit(1); }, flags.shutdownMs + 1_000).unref();
+  const clean = await operator.stop(Math.max(100, flags.shutdownMs - 2_000));
+  if (!clean) exitCode = 1;
   await starting.catch(() => {});
   await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections?.(); s.close(() => r()); })));
   log.info('stopped');
   // client-node's keep-alive sockets (and an aborted watch the server has not hung up yet) would
   // keep the event loop alive; the work is done and the Lease released, so end the process.
-  setTimeout(() => process.exit(process.exitCode ?? 0), 100).unref();
-  return 0;
+  setTimeout(() => process.exit(exitCode), 100).unref();
+  return exitCode;
 }

@@ -9,9 +9,17 @@ export interface Metrics {
   commits: Counter<string>;
   findings: Gauge<'rule' | 'severity'>;
   leader: Gauge<string>;
+  /** Work queue metrics, named as controller-runtime names them (pkg/metrics/workqueue.go, v0.22.5). */
+  queueAdds: Counter<string>;
+  queueRetries: Counter<string>;
+  /** Reads depth and running times from the queue when scraped. */
+  bindQueue(q: QueueView): void;
   /** Sets the findings gauge from the current findings of every profile. */
   setFindings(byProfile: Map<string, { rule: string; severity: string }[]>): void;
 }
+
+/** What the queue gauges read at scrape time. */
+export interface QueueView { length: number; longestRunningMs(): number; unfinishedMs(): number }
 
 export function createMetrics(defaults = false): Metrics {
   const registry = new Registry();
@@ -21,8 +29,15 @@ export function createMetrics(defaults = false): Metrics {
   const commits = new Counter({ name: 'netprofile_commits_published_total', help: 'Commits pushed to GitOps repositories.', registers: [registry] });
   const findings = new Gauge({ name: 'netprofile_findings', help: 'Current findings of all NetworkProfiles, by rule and severity.', labelNames: ['rule', 'severity'] as const, registers: [registry] });
   const leader = new Gauge({ name: 'netprofile_leader', help: '1 when this replica holds the leader Lease (or runs without leader election), else 0.', registers: [registry] });
+  let queue: QueueView | null = null;
+  const queueAdds = new Counter({ name: 'netprofile_workqueue_adds_total', help: 'Keys added to the work queue.', registers: [registry] });
+  const queueRetries = new Counter({ name: 'netprofile_workqueue_retries_total', help: 'Retries scheduled after a failed reconcile (with backoff).', registers: [registry] });
+  new Gauge({ name: 'netprofile_workqueue_depth', help: 'Keys waiting in the work queue.', registers: [registry], collect() { this.set(queue?.length ?? 0); } });
+  new Gauge({ name: 'netprofile_workqueue_longest_running_processor_seconds', help: 'How long the longest-running reconcile has been running.', registers: [registry], collect() { this.set((queue?.longestRunningMs() ?? 0) / 1000); } });
+  new Gauge({ name: 'netprofile_workqueue_unfinished_work_seconds', help: 'Seconds of work in progress not yet observed by reconcile_duration (the sum over running reconciles).', registers: [registry], collect() { this.set((queue?.unfinishedMs() ?? 0) / 1000); } });
   return {
-    registry, reconciles, reconcileDuration, commits, findings, leader,
+    registry, reconciles, reconcileDuration, commits, findings, leader, queueAdds, queueRetries,
+    bindQueue(q) { queue = q; },
     setFindings(byProfile) {
       findings.reset();
       const counts = new Map<string, number>();

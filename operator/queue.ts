@@ -10,7 +10,12 @@ export interface QueueOptions {
   clock: Clock;
   /** Called when a key's handler fails (for logs and metrics). */
   onError?: (key: string, error: unknown, attempt: number, retryInMs: number) => void;
+  /** Called for each key added to the queue (the adds counter). */
+  onAdd?: (key: string) => void;
 }
+
+/** An error that says how long to wait at least (a 429's Retry-After). */
+export interface RetryAfter { retryAfterMs?: number }
 
 export class WorkQueue {
   private readonly queue: string[] = [];
@@ -20,6 +25,10 @@ export class WorkQueue {
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
   private readonly delayed = new Map<string, AbortController>();
+  /** When each running key started (longest running processor, wedged workers). */
+  private readonly startedAt = new Map<string, number>();
+  /** Retries scheduled after a failure (workqueue_retries_total). */
+  retries = 0;
   private running = 0;
   private paused = true;
   private stopped = false;
@@ -29,6 +38,7 @@ export class WorkQueue {
 
   add(key: string): void {
     if (this.stopped) return;
+    this.options.onAdd?.(key);
     const timer = this.delayed.get(key);
     if (timer) { timer.abort(); this.delayed.delete(key); }
     if (this.processing.has(key)) { this.dirty.add(key); return; }
@@ -59,6 +69,32 @@ export class WorkQueue {
 
   attempts(key: string): number { return this.failures.get(key) ?? 0; }
 
+  /** True while the key waits out its backoff after a failure. */
+  isBackingOff(key: string): boolean { return this.delayed.has(key); }
+
+  /**
+   * A periodic resync's add: a key waiting out its backoff keeps waiting (the retry is already
+   * scheduled), so a resync never turns a backoff into a hot loop.
+   */
+  addUnlessBackingOff(key: string): void {
+    if (this.delayed.has(key)) return;
+    this.add(key);
+  }
+
+  /** Milliseconds the longest-running key has been running (0 when idle). */
+  longestRunningMs(now = Date.now()): number {
+    let oldest = Infinity;
+    for (const t of this.startedAt.values()) oldest = Math.min(oldest, t);
+    return oldest === Infinity ? 0 : Math.max(0, now - oldest);
+  }
+
+  /** Sum of how long every running key has been running (workqueue_unfinished_work_seconds). */
+  unfinishedMs(now = Date.now()): number {
+    let sum = 0;
+    for (const t of this.startedAt.values()) sum += Math.max(0, now - t);
+    return sum;
+  }
+
   /** Workers run only while started (the leader); keys still collect while paused. */
   start(): void { this.paused = false; this.pump(); }
   pause(): void { this.paused = true; }
@@ -87,6 +123,7 @@ export class WorkQueue {
       const key = this.queue.shift()!;
       this.queued.delete(key);
       this.processing.add(key);
+      this.startedAt.set(key, Date.now());
       this.running++;
       void this.runOne(key);
     }
@@ -103,11 +140,16 @@ export class WorkQueue {
     } catch (e) {
       const attempt = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, attempt);
-      const delay = backoffDelay(attempt, this.options.backoff, this.options.clock.random);
+      // A 429's Retry-After is a floor under the backoff (client-go's rest client waits it out too).
+      const floor = typeof (e as RetryAfter)?.retryAfterMs === 'number' ? (e as RetryAfter).retryAfterMs! : 0;
+      const delay = Math.max(floor, backoffDelay(attempt, this.options.backoff, this.options.clock.random));
       this.options.onError?.(key, e, attempt, delay);
+      this.retries++;
+      // A real change that arrived meanwhile (the key is dirty) runs at once; else the retry waits.
       if (!this.dirty.has(key)) this.addAfter(key, delay);
     } finally {
       this.processing.delete(key);
+      this.startedAt.delete(key);
       this.running--;
       if (this.dirty.delete(key)) this.add(key);
       this.pump();

@@ -4,9 +4,9 @@
 // already carries, and Git is only touched when the rendered tree differs from the last one this
 // replica published, so an idle resync writes nothing anywhere.
 import { createHash } from 'node:crypto';
-import { checkProfile, InputError } from '../generators/api/parse.js';
+import { checkProfile } from '../generators/api/parse.js';
 import { hasErrors, type Finding } from '../generators/api/findings.js';
-import { detectEnvironment, nodeFactsFromList, type Detection } from '../generators/detect/detect.js';
+import type { Detection } from '../generators/detect/detect.js';
 import { planProfile } from '../generators/plan/plan.js';
 import type { Plan } from '../generators/plan/types.js';
 import { renderTree, type RenderedTree } from '../generators/render.js';
@@ -15,7 +15,7 @@ import type { KubeObject } from './informer.js';
 import { KubeError, metaTime, type KubeApi } from './kube.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { CredentialsError, type Publisher } from './publisher.js';
+import { CredentialsError, type Publisher, type PublishRequest } from './publisher.js';
 import { readCredentials, type ServiceAccountRef } from './secrets.js';
 import { ensureFinalizer, finalize, reviewBranchOf, sameTarget, staleTree, type LifecycleDeps } from './finalizer.js';
 import { conditionOf, environmentStatus, findingsStatus, mergeConditions, mergePatchFor, planSummary, sameJSON, type DesiredCondition, type ProfileStatus } from './status.js';
@@ -31,11 +31,19 @@ export interface ReconcilerDeps {
   identity: string;
   author: { name: string; email: string };
   getProfile(key: string): KubeObject | undefined;
-  getNodes(): KubeObject[];
+  /**
+   * The environment detected from the Nodes, computed once per change of the Nodes' facts and
+   * shared by every profile (operator.ts); `problem` when a Node could not be read.
+   */
+  getDetection(): { facts?: Detection; problem: string | null };
   /** Extra evidence from instance-metadata probes (empty when --probe-metadata is off). */
   probeEvidence(): string[];
   /** Checked right before publishing: only the leader may write to Git. */
   canPublish(): boolean;
+  /** Aborted when the operator stops or loses its Lease: in-flight Git work ends. */
+  signal?: AbortSignal;
+  /** Re-checks the Lease against the API right before a push (throws when it is no longer ours). */
+  confirmLeadership?(): Promise<void>;
   /** The operator's ServiceAccount (named in RBAC hints); default netprofile-system/netprofile-operator. */
   serviceAccount?: ServiceAccountRef;
 }
@@ -44,6 +52,13 @@ const DEFAULT_SERVICE_ACCOUNT: ServiceAccountRef = { namespace: 'netprofile-syst
 
 /** Raised when publishing failed; the status was written, the queue backs off. */
 export class PublishFailed extends Error {}
+
+/**
+ * Raised by the pre-push check: the profile moved on (a new generation, a deletion) or this
+ * replica is no longer the leader or is stopping. Nothing is pushed and no status is written;
+ * the newer generation's own event runs the key again.
+ */
+export class Fenced extends Error {}
 
 const CONTROLLER = 'netprofile-operator';
 
@@ -97,14 +112,9 @@ export class Reconciler {
     let findings: Finding[] = parsed.findings;
     let detectProblem: string | null = null;
     if (parsed.profile) {
-      let facts: Detection | undefined;
-      try {
-        facts = detectEnvironment(nodeFactsFromList({ kind: 'NodeList', items: this.d.getNodes() }, 'the cluster\'s Nodes'));
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        detectProblem = e.message;
-      }
-      plan = planProfile(parsed.profile, { facts });
+      const shared = this.d.getDetection();
+      detectProblem = shared.problem;
+      plan = planProfile(parsed.profile, { facts: shared.facts });
       findings = plan.findings;
     }
     this.findingsByProfile.set(key, findings);
@@ -114,7 +124,7 @@ export class Reconciler {
     const probes = this.d.probeEvidence();
     if (probes.length) envStatus.evidence = [...(envStatus.evidence ?? []), ...probes];
     const detected: DesiredCondition = plan && plan.environment.type !== null
-      ? { type: 'Detected', status: 'True', reason: plan.environment.source === 'explicit' ? 'Explicit' : 'Detected', message: `${plan.environment.type}${plan.environment.provider ? `/${plan.environment.provider}` : ''}${plan.environment.managed ? ' (managed)' : ''} from ${plan.environment.source === 'explicit' ? 'spec.environment' : `${this.d.getNodes().length} node(s)`}` }
+      ? { type: 'Detected', status: 'True', reason: plan.environment.source === 'explicit' ? 'Explicit' : 'Detected', message: `${plan.environment.type}${plan.environment.provider ? `/${plan.environment.provider}` : ''}${plan.environment.managed ? ' (managed)' : ''} from ${plan.environment.source === 'explicit' ? 'spec.environment' : 'the Nodes'}` }
       : { type: 'Detected', status: 'False', reason: plan ? 'EnvironmentUnknown' : 'InvalidSpec', message: detectProblem ?? findings.find((f) => f.rule === 'environment-unknown')?.message ?? (plan ? 'the environment could not be determined' : 'the spec did not validate; see status.findings') };
     const errors = findings.filter((f) => f.severity === 'error');
     const planned: DesiredCondition = errors.length === 0 && plan
@@ -149,7 +159,7 @@ export class Reconciler {
         return 'skipped';
       } else {
         try {
-          const outcome = await this.publish(plan, tree, repo, namespace, log, obj);
+          const outcome = await this.publish(plan, tree, repo, namespace, log, obj, key, generation);
           this.published.set(key, hash);
           if (outcome.changed) {
             lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: metaTime(now), repo: repo.url, branch: repo.branch };
@@ -165,12 +175,19 @@ export class Reconciler {
           const review = reviewBranchOf(obj);
           publishedCond = { type: 'Published', status: 'True', reason: 'Published', message: review ? `${plan.gitops.path} in ${repo.url} is up to date on review branch ${review} (made from ${repo.branch}; merge its pull request to deliver)` : `${plan.gitops.path} in ${repo.url} (${repo.branch}) is up to date` };
         } catch (e) {
+          if (e instanceof Fenced || this.d.signal?.aborted) {
+            log.info('not pushing', { reason: (e as Error).message });
+            return 'skipped';
+          }
           failure = e as Error;
           result = 'error';
           const credentials = e instanceof CredentialsError;
-          publishedCond = { type: 'Published', status: 'False', reason: credentials ? 'CredentialsUnavailable' : 'PublishFailed', message: oneLine((e as Error).message) };
+          // The condition carries a stable message (durations, ports and temporary paths
+          // normalised), so a failure whose text changes between attempts does not rewrite status
+          // on every retry; the Event and the log carry the full text.
+          publishedCond = { type: 'Published', status: 'False', reason: credentials ? 'CredentialsUnavailable' : 'PublishFailed', message: stableMessage((e as Error).message) };
           if (publishedBefore?.reason !== publishedCond.reason || publishedBefore?.status !== 'False') {
-            event = { reason: 'PublishFailed', type: 'Warning', message: publishedCond.message };
+            event = { reason: 'PublishFailed', type: 'Warning', message: oneLine((e as Error).message) };
           }
           log.error('publish failed', { error: (e as Error).message });
         }
@@ -211,12 +228,34 @@ export class Reconciler {
     return { api: this.d.api, publisher: this.d.publisher, author: this.d.author, serviceAccount: this.d.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT, log, emit: (obj, e) => this.emitEvent(obj, e, log) };
   }
 
-  private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger, obj: KubeObject) {
+  /**
+   * The fence checked right before every push (and before publishing starts): this replica still
+   * holds the Lease (re-read from the API), is not stopping, and the profile in the cache is
+   * still the generation being published. Throws Fenced otherwise.
+   */
+  private async fence(key: string, generation: number): Promise<void> {
+    if (this.d.signal?.aborted) throw new Fenced('the operator is stopping');
+    if (!this.d.canPublish()) throw new Fenced('this replica is not the leader');
+    await this.d.confirmLeadership?.();
+    const current = this.d.getProfile(key);
+    if (!current) throw new Fenced('the profile was deleted while publishing');
+    const now = typeof current.metadata.generation === 'number' ? current.metadata.generation : 0;
+    if (now !== generation) throw new Fenced(`the profile moved from generation ${generation} to ${now} while publishing; the newer generation publishes`);
+    if (current.metadata.deletionTimestamp) throw new Fenced('the profile is being deleted');
+  }
+
+  private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger, obj: KubeObject, key: string, generation: number) {
     const credentials = await readCredentials(this.d.api, namespace, repo.secretRef?.name, repo.url, this.d.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT);
     // deletionPolicy: prune and the target moved: the old tree goes, in the same commit when it
     // is in the same repository and branch (operator/finalizer.ts).
     const remove = await staleTree(this.lifecycle(log), obj, { repo: repo.url, branch: repo.branch, path: plan.gitops.path });
-    const outcome = await this.d.publisher({ repo: repo.url, branch: repo.branch, reviewBranch: reviewBranchOf(obj), trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false });
+    await this.fence(key, generation);
+    const request: PublishRequest & FencedRequest = {
+      repo: repo.url, branch: repo.branch, reviewBranch: reviewBranchOf(obj), trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false,
+      ...(this.d.signal ? { signal: this.d.signal } : {}),
+      beforePush: () => this.fence(key, generation),
+    };
+    const outcome = await this.d.publisher(request);
     log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
     return outcome;
   }
@@ -248,7 +287,29 @@ export class Reconciler {
 
 const PLURAL_LABEL = 'networkprofile';
 
+/** What the operator adds to a publish request: abort on stop or lost Lease, and the pre-push fence. */
+export interface FencedRequest {
+  signal?: AbortSignal;
+  /** Called right before each push; throws to refuse it. */
+  beforePush?: () => Promise<void>;
+}
+
 function oneLine(s: string): string { return s.replace(/\s+/g, ' ').trim().slice(0, 1000); }
+
+/**
+ * A failure message that stays the same between attempts of the same failure: durations ("after
+ * 1234 ms", "5.2s"), port numbers of connection errors, temporary clone paths and timestamps are
+ * replaced by placeholders. The full text goes to the Event and the log.
+ */
+export function stableMessage(text: string): string {
+  return oneLine(text
+    .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?/g, '<time>')
+    .replace(/(?:\/(?:tmp|var\/tmp|private\/var\/folders)\/[^\s'":,)]+)/g, '<tmp>')
+    .replace(/\b\d+(?:\.\d+)?(?=\s?(?:ms|milliseconds?|µs|us|ns|seconds?|secs?|s|minutes?|mins?|m|h)\b)/g, 'N')
+    .replace(/\bport \d{1,5}\b/gi, 'port N')
+    .replace(/\b(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}\b/g, '$1:N')
+    .replace(/\b(pid|process) \d+\b/gi, '$1 N'));
+}
 
 export function treeHash(tree: RenderedTree, url: string, branch: string): string {
   const h = createHash('sha256');

@@ -62,10 +62,17 @@ export function mergeConditions(current: Condition[] | undefined, desired: Desir
   });
 }
 
+/**
+ * Evidence lines shown in status: the first ten (the Nodes in list order). Enough to see why; a
+ * Node joining a cluster of ten or more with the same facts changes nothing status shows, so it
+ * does not rewrite the status of every profile (the full list is in the published plan.json).
+ */
+const STATUS_EVIDENCE = 10;
+
 export function environmentStatus(plan: Plan | null): ProfileStatus['environment'] {
   if (!plan) return { type: '', provider: '', source: 'none', evidence: [] } as unknown as ProfileStatus['environment'];
   const e = plan.environment;
-  return { type: e.type ?? '', provider: e.provider ?? '', ...(e.managed === null ? {} : { managed: e.managed }), source: e.source, evidence: e.evidence.slice(0, 50) } as ProfileStatus['environment'];
+  return { type: e.type ?? '', provider: e.provider ?? '', ...(e.managed === null ? {} : { managed: e.managed }), source: e.source, evidence: e.evidence.slice(0, STATUS_EVIDENCE) } as ProfileStatus['environment'];
 }
 
 export function planSummary(plan: Plan | null): ProfileStatus['plan'] {

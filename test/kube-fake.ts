@@ -5,6 +5,12 @@
 // events (ERROR with a 410 Status when the resourceVersion is too old). Anything else is recorded
 // in `unexpected`, and each test asserts that list is empty. Served through nock (in-process
 // tests) or a real HTTP server (the child-process test).
+//
+// It is honest about the faults a real cluster has: RBAC (a 403 Forbidden Status, worded as
+// kube-apiserver words it, for every request the install's Roles do not grant the ServiceAccount),
+// hung and slow responses, BOOKMARK events, watches the server ends after their timeoutSeconds,
+// 429 TooManyRequests with Retry-After, paged lists (limit/continue), and a status subresource
+// that ignores everything but status while the main resource ignores status.
 import nock from 'nock';
 import { PassThrough } from 'node:stream';
 import { createServer, type Server } from 'node:http';
@@ -12,16 +18,20 @@ import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './helpers.js';
+import { parseAllDocuments } from 'yaml';
+import { root, tempDir } from './helpers.js';
 import { Operator } from '../operator/operator.js';
-import { kubeApi, loadKubeConfig } from '../operator/kube.js';
+import { kubeApi, loadKubeConfig, type ApiDeadlines } from '../operator/kube.js';
 import { memoryLogger } from '../operator/log.js';
-import { systemClock } from '../operator/clock.js';
+import { systemClock, type BackoffOptions } from '../operator/clock.js';
 import { gitPublisher, type Publisher } from '../operator/publisher.js';
 
 export interface Recorded { method: string; path: string; query: Record<string, string>; contentType: string | null; body: any }
-interface Reply { status: number; body?: unknown; stream?: PassThrough }
-interface Fault { method: string; path: RegExp; code: number; times: number; reason: string }
+interface Reply { status: number; body?: unknown; stream?: PassThrough; headers?: Record<string, string>; delayMs?: number; hang?: boolean }
+interface Fault { method: string; path: RegExp; code: number; times: number; reason: string; retryAfterSeconds?: number }
+interface Stall { method: string; path: RegExp; times: number; delayMs: number | null }
+/** One RBAC grant: `group/resource:verb`, in one namespace or (null) in all. */
+export interface Grant { namespace: string | null; permission: string }
 type Kind = 'networkprofiles' | 'nodes' | 'secrets';
 
 const GROUP_PATH = '/apis/netprofile.io/v1alpha1';
@@ -47,7 +57,16 @@ export class FakeKube {
   private readonly history: { rv: number; kind: Kind; type: string; object: any }[] = [];
   private readonly watchers = new Set<{ kind: Kind; ns: string | null; stream: PassThrough }>();
   private readonly faults: Fault[] = [];
+  private readonly stalls: Stall[] = [];
   private server: Server | null = null;
+  /** When set, requests the grants do not cover get 403 Forbidden (see harness: the install's RBAC). */
+  grants: Grant[] | null = null;
+  /** The user RBAC errors name. */
+  user = 'system:serviceaccount:netprofile-system:netprofile-operator';
+  /** Milliseconds per second of a watch's timeoutSeconds (1000: real time; tests shorten it). */
+  watchSecondMs = 1000;
+  /** Items per list page the server returns at most even without a limit (0: no cap). */
+  private continues = new Map<string, { kind: Kind; ns: string | null; keys: string[]; rv: string }>();
 
   // ---- state -------------------------------------------------------------------------------
 
@@ -138,6 +157,27 @@ export class FakeKube {
     this.faults.push({ method, path, code, times, reason });
   }
 
+  /** The next `times` matching requests get 429 TooManyRequests with Retry-After (header and details). */
+  throttle(method: string, path: RegExp, retryAfterSeconds: number, times = 1): void {
+    this.faults.push({ method, path, code: 429, times, reason: 'TooManyRequests', retryAfterSeconds });
+  }
+
+  /** The next `times` matching requests are never answered (the connection stays open). */
+  hang(method: string, path: RegExp, times = 1): void { this.stalls.push({ method, path, times, delayMs: null }); }
+
+  /** The next `times` matching requests are answered after `delayMs`. */
+  slow(method: string, path: RegExp, delayMs: number, times = 1): void { this.stalls.push({ method, path, times, delayMs }); }
+
+  /** Sends a BOOKMARK (the current resourceVersion, no object change) to every open watch of `kind`. */
+  bookmark(kind: Kind): void {
+    const apiVersion = kind === 'networkprofiles' ? 'netprofile.io/v1alpha1' : 'v1';
+    const k = kind === 'nodes' ? 'Node' : kind === 'secrets' ? 'Secret' : 'NetworkProfile';
+    for (const w of this.watchers) if (w.kind === kind) w.stream.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: k, apiVersion, metadata: { resourceVersion: String(this.rv) } } }) + '\n');
+  }
+
+  /** Bumps the resourceVersion without an event the watch of `kind` sees (another kind changed). */
+  touch(): string { return this.nextRv(); }
+
   /** Requests that change something (everything but GET), optionally without the Lease traffic. */
   writes(options: { leases?: boolean } = {}): Recorded[] {
     return this.requests.filter((r) => r.method !== 'GET' && (options.leases || !r.path.includes('/leases')));
@@ -154,13 +194,15 @@ export class FakeKube {
     nock.emitter.on('no match', this.onNoMatch);
     const self = this;
     for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
-      nock(this.host).persist().intercept(() => true, method).query(true).reply(function (uri, body) {
+      nock(this.host).persist().intercept(() => true, method).query(true).reply(function (uri, body, cb) {
         const headers = this.req.headers as Record<string, string | string[] | undefined>;
         const ct = headers['content-type'];
         const r = self.handle(method, uri, typeof ct === 'string' ? ct : Array.isArray(ct) ? ct[0] : null, typeof body === 'string' ? body : body == null ? '' : JSON.stringify(body));
-        const h = { 'content-type': 'application/json' };
-        if (r.stream) return [r.status, r.stream, h];
-        return [r.status, r.body === undefined ? '' : JSON.stringify(r.body), h];
+        const h = { 'content-type': 'application/json', ...r.headers };
+        const answer = () => cb(null, r.stream ? [r.status, r.stream, h] : [r.status, r.body === undefined ? '' : JSON.stringify(r.body), h]);
+        if (r.hang) return; // never answered
+        if (r.delayMs) setTimeout(answer, r.delayMs);
+        else answer();
       });
     }
   }
@@ -181,8 +223,13 @@ export class FakeKube {
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
         const r = this.handle(req.method ?? 'GET', req.url ?? '/', (req.headers['content-type'] as string | undefined) ?? null, Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(r.status, { 'content-type': 'application/json' });
-        if (r.stream) { r.stream.pipe(res); res.on('close', () => r.stream!.end()); } else res.end(r.body === undefined ? '' : JSON.stringify(r.body));
+        if (r.hang) return; // never answered; the client's deadline must end it
+        const answer = () => {
+          if (res.destroyed) return;
+          res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+          if (r.stream) { r.stream.pipe(res); res.on('close', () => r.stream!.end()); } else res.end(r.body === undefined ? '' : JSON.stringify(r.body));
+        };
+        if (r.delayMs) setTimeout(answer, r.delayMs); else answer();
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -206,9 +253,41 @@ export class FakeKube {
     if (rawBody) { try { body = JSON.parse(rawBody); } catch { body = rawBody; } }
     const rec: Recorded = { method, path: url.pathname, query, contentType, body };
     this.requests.push(rec);
+    const stall = this.stalls.find((f) => f.method === method && f.path.test(url.pathname) && f.times > 0);
+    if (stall) {
+      stall.times--;
+      if (stall.delayMs === null) return { status: 0, hang: true };
+      return { ...this.route(rec, method, url, query, body), delayMs: stall.delayMs };
+    }
+    return this.route(rec, method, url, query, body);
+  }
+
+  /** RBAC as kube-apiserver's authorizer answers: the request's verb on its resource, in its namespace. */
+  private forbidden(rec: Recorded): Reply | null {
+    if (!this.grants) return null;
+    const permission = permissionOf(rec);
+    const ns = /\/namespaces\/([^/]+)\//.exec(rec.path)?.[1] ?? null;
+    if (this.grants.some((g) => g.permission === permission && (g.namespace === null || g.namespace === ns))) return null;
+    const [resourcePart, verb] = permission.split(':');
+    const slash = resourcePart.indexOf('/');
+    const group = resourcePart.slice(0, slash);
+    const [resource, sub] = resourcePart.slice(slash + 1).split('/');
+    const name = /\/[^/]+\/([^/]+?)(?:\/status)?$/.exec(rec.path) && /\/(?:secrets|leases|networkprofiles)\/([^/]+)/.exec(rec.path)?.[1];
+    const what = `${resource}${group ? `.${group}` : ''}${name ? ` "${name}"` : ''}`;
+    const message = `${what} is forbidden: User "${this.user}" cannot ${verb} resource "${resource}"${sub ? ` subresource "${sub}"` : ''} in API group "${group}"${ns ? ` in the namespace "${ns}"` : ' at the cluster scope'}`;
+    return { status: 403, body: status(403, 'Forbidden', message, { ...(name ? { name } : {}), ...(group ? { group } : {}), kind: resource }) };
+  }
+
+  private route(rec: Recorded, method: string, url: URL, query: Record<string, string>, body: any): Reply {
+    const contentType = rec.contentType;
+    const denied = this.forbidden(rec);
+    if (denied) return denied;
     const fault = this.faults.find((f) => f.method === method && f.path.test(url.pathname) && f.times > 0);
     if (fault) {
       fault.times--;
+      if (fault.retryAfterSeconds !== undefined) {
+        return { status: 429, headers: { 'retry-after': String(fault.retryAfterSeconds) }, body: status(429, 'TooManyRequests', 'the server has received too many requests and has asked us to try again later', { retryAfterSeconds: fault.retryAfterSeconds }) };
+      }
       return { status: fault.code, body: status(fault.code, fault.reason, fault.code === 500 ? 'etcdserver: request timed out' : `injected ${fault.code}`) };
     }
     const p = url.pathname;
@@ -236,17 +315,44 @@ export class FakeKube {
         }
         const w = { kind, ns, stream };
         this.watchers.add(w);
-        stream.on('close', () => this.watchers.delete(w));
+        // kube-apiserver ends a watch when its timeoutSeconds run out: a clean end of the stream.
+        const seconds = Number(query.timeoutSeconds ?? 0);
+        const timer = seconds > 0 ? setTimeout(() => { this.watchers.delete(w); stream.end(); }, seconds * this.watchSecondMs) : null;
+        timer?.unref?.();
+        stream.on('close', () => { this.watchers.delete(w); if (timer) clearTimeout(timer); });
         return { status: 200, stream };
       }
-      const extra = onlyQuery([]);
+      const extra = onlyQuery(['limit', 'continue']);
       if (extra.length) return this.bad(rec, `unexpected list query ${extra.join(', ')}`);
-      const items = [...this.store(kind).values()].filter((o) => ns === null || o.metadata.namespace === ns).map((o) => {
+      if (query.limit !== undefined && !/^[1-9]\d*$/.test(query.limit)) return this.bad(rec, `limit "${query.limit}" is not a positive integer`);
+      // Paging: the first page fixes the snapshot (its keys and resourceVersion); continue tokens
+      // serve the rest of that snapshot (objects as they are now, in this fake).
+      let keys: string[];
+      let rv: string;
+      if (query.continue !== undefined) {
+        const c = this.continues.get(query.continue);
+        if (!c || c.kind !== kind || c.ns !== ns) return { status: 410, body: status(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.') };
+        keys = c.keys; rv = c.rv;
+        this.continues.delete(query.continue);
+      } else {
+        keys = [...this.store(kind).entries()].filter(([, o]) => ns === null || o.metadata.namespace === ns).map(([k]) => k);
+        rv = String(this.rv);
+      }
+      const limit = query.limit ? Number(query.limit) : keys.length;
+      const page = keys.slice(0, limit);
+      const rest = keys.slice(limit);
+      const metadata: Record<string, string> = { resourceVersion: rv };
+      if (rest.length) {
+        const token = Buffer.from(`${kind}/${this.continues.size}/${rest[0]}/${Math.random()}`).toString('base64url');
+        this.continues.set(token, { kind, ns, keys: rest, rv });
+        metadata.continue = token;
+      }
+      const items = page.map((k) => this.store(kind).get(k)).filter(Boolean).map((o) => {
         // A list's items carry no kind/apiVersion, as kube-apiserver sends them.
         const { kind: _k, apiVersion: _a, ...rest } = structuredClone(o);
         return rest;
       });
-      return { status: 200, body: { apiVersion: kind === 'networkprofiles' ? 'netprofile.io/v1alpha1' : 'v1', kind: kind === 'nodes' ? 'NodeList' : kind === 'secrets' ? 'SecretList' : 'NetworkProfileList', metadata: { resourceVersion: String(this.rv) }, items } };
+      return { status: 200, body: { apiVersion: kind === 'networkprofiles' ? 'netprofile.io/v1alpha1' : 'v1', kind: kind === 'nodes' ? 'NodeList' : kind === 'secrets' ? 'SecretList' : 'NetworkProfileList', metadata, items } };
     }
 
     // Status subresource: a JSON merge patch, and only of status.
@@ -254,7 +360,9 @@ export class FakeKube {
       if (method !== 'PATCH') return this.bad(rec, 'status is only patched');
       if (contentType !== 'application/merge-patch+json') return this.bad(rec, `status patch with Content-Type ${contentType}; a merge patch body needs application/merge-patch+json`);
       if (onlyQuery([]).length) return this.bad(rec, 'unexpected patch query');
-      if (!body || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).join() !== 'status') return this.bad(rec, 'a status merge patch must be {"status": {...}}');
+      if (!body || typeof body !== 'object' || Array.isArray(body) || !body.status || typeof body.status !== 'object') return this.bad(rec, 'a status merge patch must carry {"status": {...}}');
+      // The status subresource ignores everything but status (spec, metadata): kube-apiserver's
+      // status strategy resets them from the stored object; the generation never moves.
       const st = body.status;
       if (typeof st.observedGeneration !== 'number' || !Array.isArray(st.conditions)) return this.bad(rec, 'status needs observedGeneration and conditions');
       for (const c of st.conditions) {
@@ -277,7 +385,8 @@ export class FakeKube {
       if (contentType !== 'application/merge-patch+json') return this.bad(rec, `patch with Content-Type ${contentType}`);
       if (onlyQuery([]).length) return this.bad(rec, 'unexpected patch query');
       const md = body?.metadata;
-      if (!body || Object.keys(body).join() !== 'metadata' || !md || !Array.isArray(md.finalizers) || Object.keys(md).some((k) => k !== 'finalizers' && k !== 'resourceVersion')) return this.bad(rec, `the operator patches only metadata.finalizers: ${JSON.stringify(body).slice(0, 200)}`);
+      // The main resource ignores status (a CRD with the status subresource): only metadata counts.
+      if (!body || Object.keys(body).filter((k) => k !== 'status').join() !== 'metadata' || !md || !Array.isArray(md.finalizers) || Object.keys(md).some((k) => k !== 'finalizers' && k !== 'resourceVersion')) return this.bad(rec, `the operator patches only metadata.finalizers: ${JSON.stringify(body).slice(0, 200)}`);
       const key = `${m[1]}/${m[2]}`;
       const obj = this.profiles.get(key);
       if (!obj) return { status: 404, body: status(404, 'NotFound', `networkprofiles.netprofile.io "${m[2]}" not found`, { name: m[2], group: 'netprofile.io', kind: 'networkprofiles' }) };
@@ -351,6 +460,46 @@ export class FakeKube {
   }
 }
 
+/** group/resource:verb of one request, as the authorizer sees it. */
+export function permissionOf(r: Recorded): string {
+  const p = r.path;
+  const watch = r.query.watch === 'true';
+  let m: RegExpExecArray | null;
+  if (p === '/api/v1/nodes') return `/nodes:${watch ? 'watch' : 'list'}`;
+  if ((m = /^\/apis\/netprofile\.io\/v1alpha1(?:\/namespaces\/[^/]+)?\/networkprofiles(?:\/([^/]+))?(\/status)?$/.exec(p))) {
+    if (m[2]) return `netprofile.io/networkprofiles/status:${r.method.toLowerCase()}`;
+    if (m[1]) return `netprofile.io/networkprofiles:${({ GET: 'get', PATCH: 'patch', PUT: 'update', DELETE: 'delete' } as Record<string, string>)[r.method]}`;
+    return `netprofile.io/networkprofiles:${watch ? 'watch' : 'list'}`;
+  }
+  if ((m = /^\/api\/v1\/namespaces\/[^/]+\/secrets(\/[^/]+)?$/.exec(p))) return `/secrets:${m[1] ? 'get' : watch ? 'watch' : 'list'}`;
+  if ((m = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/[^/]+\/leases(\/[^/]+)?$/.exec(p))) return `coordination.k8s.io/leases:${r.method === 'POST' ? 'create' : r.method === 'PUT' ? 'update' : 'get'}`;
+  if (/^\/api\/v1\/namespaces\/[^/]+\/events$/.test(p) && r.method === 'POST') return '/events:create';
+  return `unknown:${r.method} ${p}`;
+}
+
+let installGrants: Grant[] | null = null;
+
+/**
+ * What the install (operator/deploy, through `kubectl kustomize`) grants the operator's
+ * ServiceAccount: each rule of each Role or ClusterRole bound to it, in the RoleBinding's
+ * namespace or (ClusterRoleBinding) everywhere.
+ */
+export function grantsOfInstall(): Grant[] {
+  if (installGrants) return installGrants;
+  const out = execFileSync('kubectl', ['kustomize', join(root, 'operator', 'deploy')], { encoding: 'utf8' });
+  const objects = parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
+  const sa = objects.find((o: any) => o.kind === 'ServiceAccount');
+  const grants: Grant[] = [];
+  for (const b of objects.filter((o: any) => (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') && o.subjects?.some((x: any) => x.kind === 'ServiceAccount' && x.name === sa.metadata.name && x.namespace === sa.metadata.namespace))) {
+    const role = objects.find((o: any) => o.kind === b.roleRef.kind && o.metadata.name === b.roleRef.name);
+    if (!role) continue;
+    const namespace = b.kind === 'RoleBinding' ? b.metadata.namespace : null;
+    for (const rule of role.rules ?? []) for (const g of rule.apiGroups) for (const res of rule.resources) for (const v of rule.verbs) grants.push({ namespace, permission: `${g}/${res}:${v}` });
+  }
+  installGrants = grants;
+  return grants;
+}
+
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: any, patch: any): any {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
@@ -416,13 +565,15 @@ export interface Harness {
   done(): Promise<void>;
 }
 
-type StartOptions = Partial<{ identity: string; leaderElect: boolean; resyncMs: number; publisher: Publisher; namespace: string | null }>;
+type StartOptions = Partial<{ identity: string; leaderElect: boolean; resyncMs: number; publisher: Publisher; namespace: string | null; deadlines: Partial<ApiDeadlines>; concurrency: number; queueBackoff: BackoffOptions; wedgedAfterMs: number; onLostLeadership: (reason: string) => void; lease: Partial<{ leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number }> }>;
 
 export async function harness(): Promise<Harness> {
   const dir = tempDir('netprofile-operator-');
   const remote = join(dir.path, 'fleet.git');
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
   const fake = new FakeKube();
+  // RBAC as the install grants it: a request the Roles do not cover is a 403, as in a cluster.
+  fake.grants = grantsOfInstall();
   fake.mount();
   const kubeconfig = join(dir.path, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(fake.host));
@@ -434,13 +585,15 @@ export async function harness(): Promise<Harness> {
     },
     async start(o = {}) {
       const op = new Operator({
-        api: kubeApi(loadKubeConfig(kubeconfig, {})),
-        namespace: o.namespace ?? null,
-        leaderElection: o.leaderElect ? { namespace: NS, name: 'netprofile-operator', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 50 } : null,
+        api: kubeApi(loadKubeConfig(kubeconfig, {}), o.deadlines ?? { requestMs: 5_000 }),
+        namespace: o.namespace === undefined ? null : o.namespace,
+        leaderElection: o.leaderElect ? { namespace: NS, name: 'netprofile-operator', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 50, ...o.lease } : null,
         identity: o.identity ?? 'op-1',
         resyncMs: o.resyncMs ?? 0,
-        concurrency: 2,
-        queueBackoff: { baseMs: 20, maxMs: 300, jitter: 0.2 },
+        concurrency: o.concurrency ?? 2,
+        queueBackoff: o.queueBackoff ?? { baseMs: 20, maxMs: 300, jitter: 0.2 },
+        ...(o.wedgedAfterMs ? { wedgedAfterMs: o.wedgedAfterMs } : {}),
+        ...(o.onLostLeadership ? { onLostLeadership: o.onLostLeadership } : {}),
         watchBackoff: { baseMs: 20, maxMs: 300, jitter: 0.5 },
         publisher: o.publisher ?? gitPublisher,
         clock: systemClock,

@@ -61,4 +61,59 @@ test('netprofile operator: publishes, serves probes and metrics, and SIGTERM rel
   }
 });
 
+/** Starts the real operator process against the fake on a real port; the profile lab published. */
+async function started(extra: string[] = []) {
+  const dir = tempDir('netprofile-operator-proc-');
+  const fake = new FakeKube();
+  const remote = join(dir.path, 'fleet.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+  const server = await fake.listen();
+  const kubeconfig = join(dir.path, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(server));
+  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+  fake.addProfile(l2Profile('lab', `file://${remote}`));
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  let stderr = '';
+  child.stderr.on('data', (c) => { stderr += c; });
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await waitFor(() => readyOf(fake.profiles.get('netprofile-system/lab'))?.status === 'True', 'Ready=True', 15_000);
+  return {
+    fake, remote, child, exited, stderr: () => stderr,
+    async cleanup() { clearTimeout(kill); child.kill('SIGKILL'); await fake.close(); dir.cleanup(); },
+  };
+}
+
+test('SIGTERM with a reconcile still running at the shutdown deadline: exit 1, the Lease left to expire (issue 13.11, 13.3)', async () => {
+  const p = await started(['--graceful-shutdown-timeout', '3s']);
+  try {
+    // The next status write hangs: the reconcile of the spec change cannot end.
+    p.fake.hang('PATCH', /\/networkprofiles\/lab\/status$/, 10);
+    p.fake.addProfile(l2Profile('lab', `file://${p.remote}`, { pool: '172.21.48.224/28' }));
+    await waitFor(() => p.fake.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/status')).length >= 2, 'the hung status write');
+    const t0 = Date.now();
+    p.child.kill('SIGTERM');
+    const end = await p.exited;
+    assert.equal({ code: end.code, signal: end.signal }, { code: 1, signal: null }, p.stderr().slice(-2000));
+    assert.ok(end.at - t0 < 5_000, `exited after ${end.at - t0} ms`);
+    const lease = p.fake.leases.get('netprofile-system/netprofile-operator');
+    assert.ok(lease.spec.holderIdentity.startsWith('netprofile-operator-0_'), 'not released while a reconcile may still write');
+    assert.match(p.stderr(), /reconciles still running at the shutdown deadline/);
+  } finally { await p.cleanup(); }
+});
+
+test('leadership lost while running: the process exits 1 by itself (issue 13.3)', async () => {
+  const p = await started();
+  try {
+    const lease = p.fake.leases.get('netprofile-system/netprofile-operator');
+    // Another replica holds the Lease now (this one was partitioned, say).
+    lease.spec = { ...lease.spec, holderIdentity: 'netprofile-operator-1_other', renewTime: lease.spec.renewTime };
+    lease.metadata.resourceVersion = p.fake.touch();
+    const end = await p.exited;
+    assert.equal({ code: end.code, signal: end.signal }, { code: 1, signal: null }, p.stderr().slice(-2000));
+    assert.match(p.stderr(), /leader election lost/);
+    assert.is(p.fake.leases.get('netprofile-system/netprofile-operator').spec.holderIdentity, 'netprofile-operator-1_other', 'the new holder keeps the Lease');
+  } finally { await p.cleanup(); }
+});
+
 test.run();

@@ -8,26 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { root } from './helpers.js';
-import { harness, bareMetalNode, l2Profile, readyOf, waitFor, type Recorded } from './kube-fake.js';
+import { harness, bareMetalNode, l2Profile, readyOf, waitFor, permissionOf } from './kube-fake.js';
 
 const deploy = join(root, 'operator', 'deploy');
-
-/** group/resource:verb of one request, as the authorizer sees it. */
-export function permissionOf(r: Recorded): string {
-  const p = r.path;
-  const watch = r.query.watch === 'true';
-  let m: RegExpExecArray | null;
-  if (p === '/api/v1/nodes') return `/nodes:${watch ? 'watch' : 'list'}`;
-  if ((m = /^\/apis\/netprofile\.io\/v1alpha1(?:\/namespaces\/[^/]+)?\/networkprofiles(?:\/([^/]+))?(\/status)?$/.exec(p))) {
-    if (m[2]) return `netprofile.io/networkprofiles/status:${r.method.toLowerCase()}`;
-    if (m[1]) return `netprofile.io/networkprofiles:${({ GET: 'get', PATCH: 'patch', PUT: 'update', DELETE: 'delete' } as Record<string, string>)[r.method]}`;
-    return `netprofile.io/networkprofiles:${watch ? 'watch' : 'list'}`;
-  }
-  if ((m = /^\/api\/v1\/namespaces\/[^/]+\/secrets(\/[^/]+)?$/.exec(p))) return `/secrets:${m[1] ? 'get' : watch ? 'watch' : 'list'}`;
-  if ((m = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/[^/]+\/leases(\/[^/]+)?$/.exec(p))) return `coordination.k8s.io/leases:${r.method === 'POST' ? 'create' : r.method === 'PUT' ? 'update' : 'get'}`;
-  if (/^\/api\/v1\/namespaces\/[^/]+\/events$/.test(p) && r.method === 'POST') return '/events:create';
-  return `unknown:${r.method} ${p}`;
-}
 
 function granted(): Set<string> {
   const r = spawnSync('kubectl', ['kustomize', deploy], { encoding: 'utf8' });
@@ -82,7 +65,7 @@ rbac('a Secret the ServiceAccount may not get is CredentialsUnavailable with the
     profile.metadata.namespace = 'team-a';
     profile.spec.gitops.repo.secretRef = { name: 'fleet-creds' };
     h.fake.addProfile(profile);
-    h.fake.fail('GET', /^\/api\/v1\/namespaces\/team-a\/secrets\//, 403, 1000, 'Forbidden');
+    // No fault injected: the fake's RBAC (the install's Roles) forbids Secrets in team-a.
     await h.start({ namespace: null });
     const obj = await waitFor(() => { const p = h.fake.profiles.get('team-a/lab'); return readyOf(p)?.status === 'False' ? p : null; }, 'Ready=False');
     const published = obj.status.conditions.find((c: any) => c.type === 'Published');

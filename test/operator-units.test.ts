@@ -60,10 +60,40 @@ queue('a paused queue (not the leader) collects keys and runs nothing until star
   assert.equal(ran, ['x', 'y']);
 });
 
-queue('backoff: capped, jittered upward only', () => {
+queue('backoff: capped, jittered upward, and jittered at the cap too (issue 13.10)', () => {
   assert.is(backoffDelay(1, { baseMs: 100, maxMs: 1000, jitter: 0.5 }, () => 0), 100);
   assert.is(backoffDelay(3, { baseMs: 100, maxMs: 1000, jitter: 0.5 }, () => 1), 600);
-  assert.is(backoffDelay(30, { baseMs: 100, maxMs: 1000, jitter: 0.5 }, () => 1), 1000);
+  // At the cap, replicas must still spread out: the capped delay gets its jitter as well.
+  assert.is(backoffDelay(30, { baseMs: 100, maxMs: 1000, jitter: 0.5 }, () => 0), 1000);
+  assert.is(backoffDelay(30, { baseMs: 100, maxMs: 1000, jitter: 0.5 }, () => 1), 1500);
+  assert.is(backoffDelay(30, { baseMs: 100, maxMs: 1000, jitter: 0.5 }, () => 0.5), 1250);
+});
+
+queue('a resync does not cut a backoff short; a real change does', async () => {
+  let runs = 0;
+  const q = new WorkQueue(async () => { runs++; throw new Error('down'); }, { concurrency: 1, backoff: { baseMs: 400, maxMs: 400, jitter: 0 }, clock: systemClock });
+  q.start();
+  q.add('k');
+  await new Promise((r) => setTimeout(r, 30));
+  assert.is(runs, 1);
+  assert.ok(q.isBackingOff('k'));
+  for (let i = 0; i < 5; i++) q.addUnlessBackingOff('k');
+  await new Promise((r) => setTimeout(r, 30));
+  assert.is(runs, 1, 'resyncs wait for the backoff');
+  q.add('k');
+  await new Promise((r) => setTimeout(r, 30));
+  assert.is(runs, 2, 'a change runs at once');
+  await q.stop();
+});
+
+queue('a Retry-After is a floor under the backoff', async () => {
+  const delays: number[] = [];
+  const q = new WorkQueue(async () => { throw Object.assign(new Error('429'), { retryAfterMs: 2000 }); }, { concurrency: 1, backoff: { baseMs: 10, maxMs: 100, jitter: 0 }, clock: systemClock, onError: (_k, _e, _a, ms) => delays.push(ms) });
+  q.start();
+  q.add('k');
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(delays, [2000]);
+  await q.stop();
 });
 
 queue.run();
