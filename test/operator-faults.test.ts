@@ -139,7 +139,7 @@ memory('the Node cache keeps only what detection reads; lists are paged with lim
     n.status.images = [{ names: ['x'], sizeBytes: 1 }];
     n.metadata.labels.extra = 'y';
     h.fake.addNode(n);
-    await waitFor(() => op.nodes.store.get('n7')?.metadata.labels?.extra === 'y', 'the update');
+    await waitFor(() => (op.nodes.store.get('n7') as any)?.metadata.labels?.extra === 'y', 'the update');
     assert.is((op.nodes.store.get('n7') as any).status.images, undefined);
     assert.equal(h.fake.unexpected, []);
   } finally { await h.done(); }
