@@ -587,7 +587,7 @@ export async function harness(): Promise<Harness> {
       const op = new Operator({
         api: kubeApi(loadKubeConfig(kubeconfig, {}), o.deadlines ?? { requestMs: 5_000 }),
         namespace: o.namespace === undefined ? null : o.namespace,
-        leaderElection: o.leaderElect ? { namespace: NS, name: 'netprofile-operator', leaseDurationMs: 1000, renewDeadlineMs: 700, retryPeriodMs: 50, ...o.lease } : null,
+        leaderElection: o.leaderElect ? { namespace: NS, name: 'netprofile-operator', leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 100, ...o.lease } : null,
         identity: o.identity ?? 'op-1',
         resyncMs: o.resyncMs ?? 0,
         concurrency: o.concurrency ?? 2,
