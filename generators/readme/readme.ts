@@ -75,7 +75,7 @@ export interface ReadmeInput {
 }
 
 /** One line per Markdown list item: newlines in user-supplied text must not break the list. */
-const line = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+const line = (s: string) => (s.includes('\n') ? s.replace(/\s*\n\s*/g, ' ') : s);
 
 export function renderReadme(input: ReadmeInput): string {
   const p = input.plan;
