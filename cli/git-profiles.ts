@@ -7,6 +7,7 @@ import { compileCommitMessage, effectiveTemplate, CommitMessageError } from '../
 import type { Plan } from '../generators/plan/types.js';
 import { readInput } from './io.js';
 import { UsageError, stringFlag, type ParsedArgs, type FlagSpec } from './args.js';
+import { outputFlag, isQuiet, QUIET_FLAG } from './output.js';
 import type { Credentials } from '../gitops/git.js';
 
 export const GIT_FLAGS: FlagSpec[] = [
@@ -17,6 +18,8 @@ export const GIT_FLAGS: FlagSpec[] = [
   { name: 'ssh-key', value: true },
   { name: 'known-hosts', value: true },
   { name: 'token-env', value: true },
+  outputFlag(['text', 'json', 'yaml']),
+  QUIET_FLAG,
 ];
 
 export const CREDENTIALS_HELP = `Credentials (never put them in the URL):
@@ -45,6 +48,9 @@ export function renderProfiles(files: string[], args: ParsedArgs, write: (s: str
       rejected = true;
       for (const f of findings.filter((x) => x.severity === 'error' || !p.plan)) write(formatFinding(f, p.file) + '\n');
       write(`${p.file}: profile ${p.name} was rejected; nothing is published\n`);
+    } else if (!isQuiet(args)) {
+      // The warnings render prints, printed here too: a publish must not hide them.
+      for (const f of findings) write(formatFinding(f, p.file) + '\n');
     }
   }
   if (!loaded.length) { write(`${files.join(', ')}: no NetworkProfile found\n`); return 1; }

@@ -2,6 +2,7 @@
 // file, /dev/zero, a directory) is refused quickly with the file named, never read whole.
 import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import { InputError } from '../generators/api/parse.js';
+import { withArticle } from '../generators/text/article.js';
 
 export const MAX_PROFILE_BYTES = 1 << 20;        // 1 MiB: a profile is a page of YAML
 export const MAX_NODES_BYTES = 16 << 20;         // 16 MiB: `kubectl get nodes -o yaml` of a few thousand nodes
@@ -19,8 +20,8 @@ export function readInput(path: string, limit: number, what = 'file'): string {
   try {
     if (path !== '-') {
       const st = fstatSync(fd);
-      if (st.isDirectory()) throw new InputError(label, `is a directory, not a ${what}`);
-      if (st.isFile() && st.size > limit) throw new InputError(label, `is ${mib(st.size)}, larger than the ${mib(limit)} a ${what} may be`);
+      if (st.isDirectory()) throw new InputError(label, `is a directory, not ${withArticle(what)}`);
+      if (st.isFile() && st.size > limit) throw new InputError(label, `is ${mib(st.size)}, larger than the ${mib(limit)} ${withArticle(what)} may be`);
     }
     const chunks: Buffer[] = [];
     let total = 0;
@@ -37,7 +38,7 @@ export function readInput(path: string, limit: number, what = 'file'): string {
       }
       if (n === 0) break;
       total += n;
-      if (total > limit) throw new InputError(label, `is larger than the ${mib(limit)} a ${what} may be`);
+      if (total > limit) throw new InputError(label, `is larger than the ${mib(limit)} ${withArticle(what)} may be`);
       chunks.push(Buffer.from(buf.subarray(0, n)));
     }
     const bytes = Buffer.concat(chunks);

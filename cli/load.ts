@@ -1,7 +1,7 @@
 // The shared front half of every edge: read profiles and facts, detect, plan. Thin I/O around
 // the pure generators.
 import { dirname, resolve, relative, isAbsolute, sep } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { realpathSync, existsSync } from 'node:fs';
 import { InputError, parseProfiles, parseYamlDocuments, type ParsedProfile } from '../generators/api/parse.js';
 import { detectEnvironment, nodeFactsFromList, type Detection } from '../generators/detect/detect.js';
 import { planProfile, type PlanOptions } from '../generators/plan/plan.js';
@@ -26,11 +26,17 @@ export function readFacts(path: string): Detection {
 }
 
 /**
- * Resolves spec.environment.factsFrom against `root` the way kustomize's load restrictor does:
- * the file must stay inside root, also after following symlinks.
+ * Resolves spec.environment.factsFrom against `root`. With `restrict` (the kustomize plugin and
+ * KRM function, default) the way kustomize's load restrictor does: the file must stay inside
+ * root, also after following symlinks. The command line passes restrict false: it reads the file
+ * the user names, like kubectl -f.
  */
-export function resolveFactsPath(root: string, factsFrom: string, profileFile: string): string {
+export function resolveFactsPath(root: string, factsFrom: string, profileFile: string, restrict = true): string {
   const target = resolve(root, factsFrom);
+  if (!restrict) {
+    if (!existsSync(target)) throw new InputError(profileFile, `spec.environment.factsFrom: ${factsFrom} does not exist${factsFrom === target ? '' : ` (looked for ${target})`}; create it with \`kubectl get nodes -o yaml > ${target}\` or pass --nodes FILE`);
+    return target;
+  }
   const inside = (p: string, r: string) => { const rel = relative(r, p); return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..'); };
   if (!inside(target, root)) throw new InputError(profileFile, `spec.environment.factsFrom "${factsFrom}" leaves the profile's directory ${root}; keep the Node list next to the profile`);
   let real: string;
@@ -45,10 +51,10 @@ export function resolveFactsPath(root: string, factsFrom: string, profileFile: s
  * The facts a profile points at with spec.environment.factsFrom (relative to `root`, kept inside
  * it), or undefined when it names none. `cache` shares one read between profiles.
  */
-export function factsFromProfile(profile: NetworkProfile, root: string, profileFile: string, cache?: Map<string, Detection>): { path: string; facts: Detection } | undefined {
+export function factsFromProfile(profile: NetworkProfile, root: string, profileFile: string, cache?: Map<string, Detection>, restrict = true): { path: string; facts: Detection } | undefined {
   const factsFrom = profile.spec.environment.factsFrom;
   if (!factsFrom) return undefined;
-  const path = resolveFactsPath(root, factsFrom, profileFile);
+  const path = resolveFactsPath(root, factsFrom, profileFile, restrict);
   const facts = cache?.get(path) ?? readFacts(path);
   cache?.set(path, facts);
   return { path, facts };
@@ -60,6 +66,8 @@ export interface LoadOptions {
   /** Root for factsFrom; default the profile file's directory. */
   root?: string;
   planOptions?: Omit<PlanOptions, 'facts'>;
+  /** Keep factsFrom inside root (kustomize's load restriction); the command line does not. */
+  restrictFacts?: boolean;
 }
 
 /** Reads, validates and plans every profile in the given files. Throws InputError for I/O. */
@@ -76,7 +84,7 @@ export function loadProfiles(files: string[], options: LoadOptions = {}): Loaded
         if (facts) loaded.factsFile = options.nodes;
         else {
           const root = options.root ?? (file === '-' ? process.cwd() : dirname(resolve(file)));
-          const found = factsFromProfile(parsed.profile, root, parsed.file, factsCache);
+          const found = factsFromProfile(parsed.profile, root, parsed.file, factsCache, options.restrictFacts ?? false);
           facts = found?.facts;
           loaded.factsFile = found?.path;
         }

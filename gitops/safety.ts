@@ -2,6 +2,7 @@
 // Pure functions (strings in, problems out) so the operator and the tests call them directly.
 import { parseAllDocuments } from 'yaml';
 import type { RenderedTree } from '../generators/render.js';
+import { withArticle } from '../generators/text/article.js';
 
 /** Why a path is unacceptable, or null when it is a clean relative path inside the repository. */
 export function pathProblem(path: string): string | null {
@@ -77,7 +78,7 @@ export function scanForSecrets(trees: RenderedTree[]): TreeProblem[] {
       const where = `${base}/${file}`;
       if (/\.ya?ml$/i.test(file) || /^\s*(apiVersion|kind):/m.test(content)) {
         for (const kind of secretKinds(content)) {
-          problems.push({ profile: tree.profile, file: where, message: `holds a ${kind.kind} (${kind.name}, document ${kind.index + 1}); netprofile never writes Secrets to Git: reference a Secret the cluster already has` });
+          problems.push({ profile: tree.profile, file: where, message: `holds ${withArticle(kind.kind)} (${kind.name}, document ${kind.index + 1}); netprofile never writes Secrets to Git: reference a Secret the cluster already has` });
         }
       }
       const lines = content.split('\n');

@@ -20,7 +20,12 @@ export async function run(argv: string[]): Promise<number> {
   const flags = parseOperatorFlags(argv, process.env);
   if (flags.help) { process.stdout.write(usage); return 0; }
   const log = jsonLogger(undefined, {}, undefined, flags.verbose);
-  const kc = loadKubeConfig(flags.kubeconfig);
+  let kc: ReturnType<typeof loadKubeConfig>;
+  try { kc = loadKubeConfig(flags.kubeconfig); } catch (e) {
+    // A missing or unreadable kubeconfig is the user's to fix: one line, no stack trace.
+    if ((e as { userError?: boolean }).userError) throw e;
+    throw Object.assign(new Error(`cannot load the kubeconfig ${flags.kubeconfig ?? process.env.KUBECONFIG ?? ''}: ${String((e as Error).message).split('\n')[0]}`), { userError: true, exitCode: 2 });
+  }
   const identity = `${process.env.POD_NAME || hostname()}_${randomUUID()}`;
   const metrics = createMetrics(true);
   const operator = new Operator({

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, mkdirSync } from 'node:fs';
 import { join, resolve, relative } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { packageRoot } from '../package-root.js';
-import { parseArgs, stringFlag, UsageError } from '../args.js';
+import { parseArgs, stringFlag, UsageError, type FlagSpec } from '../args.js';
 import { loadProfiles } from '../load.js';
 import { hasErrors } from '../../generators/api/findings.js';
 import { renderTree, type RenderedTree } from '../../generators/render.js';
@@ -21,8 +21,11 @@ example (examples/rejected/) refused, with its reason.
 `;
 
 
+/** The flags (also what `netprofile completion` offers). */
+export const flags: FlagSpec[] = [{ name: 'repo', value: true }, { name: 'examples', value: true }];
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [{ name: 'repo', value: true }, { name: 'examples', value: true }]);
+  const args = parseArgs(argv, flags);
   if (args.help) { process.stdout.write(usage); return 0; }
   if (args.positionals.length) throw new UsageError('demo takes no positional arguments');
   const out = (s: string) => process.stdout.write(s);

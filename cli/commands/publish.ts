@@ -1,11 +1,14 @@
-// netprofile publish PROFILE... --repo URL|DIR [--branch B] [--review-branch R] [--nodes F] [--message TPL] [--author A] [--dry-run]
-import { parseArgs, stringFlag, UsageError } from '../args.js';
+// netprofile publish PROFILE... --repo URL|DIR [--branch B] [--review-branch R] [--nodes F] [--message TPL] [--author A] [--dry-run] [-o F] [-q]
+import { parseArgs, stringFlag, UsageError, type FlagSpec } from '../args.js';
 import { publishTrees, PublishRefused, redact } from '../../gitops/index.js';
 import { renderProfiles, chooseTemplate, repoAndBranch, credentialsFrom, parseAuthor, GIT_FLAGS, CREDENTIALS_HELP } from '../git-profiles.js';
 import type { CommitChanges } from '../../generators/commit-message.js';
+import { outputFormat, formatData, isQuiet } from '../output.js';
+import { remoteHeadWarning } from '../remote-head.js';
 
 export const usage = `Usage: netprofile publish PROFILE... --repo URL|DIR [--branch B] [--review-branch R]
                          [--nodes FILE] [--message TPL] [--author "Name <email>"] [--dry-run]
+                         [-o text|json|yaml] [-q]
 
 Renders every profile and commits the trees, each under its spec.gitops.path, in ONE commit,
 then pushes. Nothing is committed when the trees are already there; files that left the render
@@ -30,6 +33,8 @@ clone: an interrupted publish leaves the repository as it was.
   --timeout S        seconds the whole publish may take, every git, ssh and http call included
                      (default 300); a remote that stops answering fails with exit 2
   --dry-run          show what would be committed; change nothing
+  -o, --output F     text (default), json or yaml: the result (changed, commit, branch, files)
+  -q, --quiet        no warnings, progress or result lines; errors still print
 
 ${CREDENTIALS_HELP}
 
@@ -39,9 +44,14 @@ files under the path (listed by name).
 Exit codes: 0 published or nothing to do, 1 refused, 2 usage, Git or network error.
 `;
 
+/** The flags (also what `netprofile completion` offers). */
+export const flags: FlagSpec[] = [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }, { name: 'review-branch', value: true }, { name: 'timeout', value: true }];
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [...GIT_FLAGS, { name: 'message', value: true }, { name: 'author', value: true }, { name: 'dry-run' }, { name: 'max-attempts', value: true }, { name: 'review-branch', value: true }, { name: 'timeout', value: true }]);
+  const args = parseArgs(argv, flags);
   if (args.help) { process.stdout.write(usage); return 0; }
+  const format = outputFormat(args, 'text');
+  const quiet = isQuiet(args);
   const err = (s: string) => process.stderr.write(s);
   const author = parseAuthor(stringFlag(args, 'author'));
   const maxAttempts = stringFlag(args, 'max-attempts');
@@ -65,12 +75,23 @@ export async function run(argv: string[]): Promise<number> {
       maxAttempts: maxAttempts ? Number(maxAttempts) : undefined,
       deadlineMs: timeout ? Math.round(Number(timeout) * 1000) : undefined,
       signal: stopSignal(),
-      log: (line) => err(`netprofile publish: ${line}\n`),
+      log: (line) => { if (!quiet) err(`netprofile publish: ${line}\n`); },
     });
   } catch (e) {
     if (e instanceof PublishRefused) { err(`netprofile publish: ${e.message}\n`); return 1; }
     throw e;
   }
+  // A remote whose HEAD names a branch it does not have (a fresh `git init --bare`: master)
+  // gives every clone a warning and no checkout: say so, with the fix.
+  if (!dryRun && !quiet) {
+    const warning = await remoteHeadWarning(repo, branch, credentials);
+    if (warning) err(`netprofile publish: ${warning}\n`);
+  }
+  if (format !== 'text') {
+    process.stdout.write(formatData({ changed: result.changed, dryRun, commit: result.sha, branch: result.branch ?? branch, ...(reviewBranch ? { base: branch } : {}), repo: redact(repo), attempts: result.attempts, paths: rendered.trees.map((t) => t.path), files: result.files, ...(result.message !== undefined ? { message: result.message } : {}) }, format));
+    return 0;
+  }
+  if (quiet) return 0;
   const where = `${redact(repo)} (branch ${reviewBranch ? `${result.branch}, made from ${branch}` : branch})`;
   const paths = rendered.trees.map((t) => t.path).join(', ');
   if (!result.changed) {

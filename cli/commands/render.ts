@@ -1,16 +1,18 @@
-// netprofile render PROFILE... [--nodes F] [--target flux|argocd|plain] [--out DIR]
+// netprofile render PROFILE... [--nodes F] [--target flux|argocd|plain] [--out DIR] [-o yaml|json]
 // Thin edge: load and plan (cli/load.ts), render in memory (generators/render.ts), then print or
 // write. Nothing is written unless every profile renders.
 import { mkdirSync, readdirSync, rmSync, writeFileSync, renameSync, lstatSync, rmdirSync, realpathSync } from 'node:fs';
 import { join, dirname, resolve, relative, isAbsolute, sep } from 'node:path';
-import { parseArgs, stringFlag, UsageError } from '../args.js';
+import { parseArgs, stringFlag, UsageError, type FlagSpec } from '../args.js';
 import { loadProfiles } from '../load.js';
 import { formatFinding, hasErrors } from '../../generators/api/findings.js';
-import { renderStream, renderTree, TARGETS, type Target, type RenderedTree } from '../../generators/render.js';
+import { renderStream, renderObjects, renderTree, TARGETS, type Target, type RenderedTree } from '../../generators/render.js';
+import { outputFlag, outputFormat, formatData, isQuiet, QUIET_FLAG } from '../output.js';
 import type { Plan } from '../../generators/plan/types.js';
 import { ciliumValuesChecker } from '../values.js';
 
-export const usage = `Usage: netprofile render PROFILE... [--nodes FILE|-] [--target flux|argocd|plain] [--out DIR]
+export const usage = `Usage: netprofile render PROFILE... [--nodes FILE|-] [--target flux|argocd|plain]
+                        [--out DIR] [-o yaml|json] [-q]
 
 Renders the manifests of one or more NetworkProfiles: Cilium, MetalLB, PureLB, the cloud's
 cloud-controller-manager and Spiderpool, installed the way the target expects.
@@ -23,7 +25,11 @@ cloud-controller-manager and Spiderpool, installed the way the target expects.
   --out DIR        write one tree per profile under DIR/<spec.gitops.path> (kustomization.yaml,
                    README.md, controllers/, configs/, .netprofile/plan.json) instead of printing
                    multi-document YAML on stdout. Files of an earlier render that are no longer
-                   produced are removed, only inside that profile's path.
+                   produced are removed, only inside that profile's path. One line per tree
+                   written goes to stdout.
+  -o, --output F   yaml (default: multi-document YAML) or json (a v1 List of the objects). With
+                   --out: what was written, as json or yaml, instead of the lines
+  -q, --quiet      no warnings and no lines about the trees written; errors still print
 
 Nothing is printed or written when any profile is rejected: its findings go to stderr and the
 exit code is 1.
@@ -31,13 +37,20 @@ exit code is 1.
 Exit codes: 0 rendered, 1 a profile was rejected (error findings), 2 usage or I/O error.
 `;
 
-export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
+/** The flags (also what `netprofile completion` offers). */
+export const flags: FlagSpec[] = [
     { name: 'nodes', value: true },
     { name: 'target', short: 't', value: true, choices: TARGETS },
-    { name: 'out', short: 'o', value: true },
-  ]);
+    { name: 'out', value: true },
+    outputFlag(['yaml', 'json']),
+    QUIET_FLAG,
+  ];
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, flags);
   if (args.help) { process.stdout.write(usage); return 0; }
+  const format = outputFormat<'yaml' | 'json'>(args, 'yaml', ['yaml', 'json']);
+  const quiet = isQuiet(args);
   if (args.positionals.length === 0) throw new UsageError('render needs at least one PROFILE file');
   const nodes = stringFlag(args, 'nodes');
   if (nodes === '-' && args.positionals.includes('-')) throw new UsageError('the profiles and --nodes cannot both be stdin');
@@ -51,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const plans: Plan[] = [];
   for (const p of loaded) {
     const findings = p.plan ? p.plan.findings : p.findings;
-    for (const f of findings) process.stderr.write(formatFinding(f, p.file) + '\n');
+    for (const f of findings) if (!quiet || f.severity === 'error' || !p.plan) process.stderr.write(formatFinding(f, p.file) + '\n');
     if (!p.plan || hasErrors(findings)) { rejected = true; continue; }
     plans.push(p.plan);
   }
@@ -61,7 +74,8 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   if (!out) {
-    process.stdout.write(renderStream(plans, target));
+    if (format === 'json') process.stdout.write(formatData({ apiVersion: 'v1', kind: 'List', items: plans.flatMap((p) => renderObjects(p, target ?? p.gitops.engine)) }, 'json'));
+    else process.stdout.write(renderStream(plans, target));
     return 0;
   }
 
@@ -78,7 +92,11 @@ export async function run(argv: string[]): Promise<number> {
     seen.set(t.path, t.profile);
   }
   for (const t of trees) writeTree(out, t);
-  for (const t of trees) process.stderr.write(`netprofile render: ${t.profile} → ${join(out, t.path)} (${Object.keys(t.files).length} files, target ${t.target})\n`);
+  if (args.flags.output !== undefined) {
+    process.stdout.write(formatData({ trees: trees.map((t) => ({ profile: t.profile, path: join(out, t.path), target: t.target, files: Object.keys(t.files) })) }, format));
+  } else if (!quiet) {
+    for (const t of trees) process.stdout.write(`netprofile render: ${t.profile} → ${join(out, t.path)} (${Object.keys(t.files).length} files, target ${t.target})\n`);
+  }
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // netprofile schema [-o json|yaml]: the NetworkProfile JSON Schema for editors, from the one
 // schema source (generators/api/profile.ts), the same definition the validator and the CRD use.
-import { parseArgs, UsageError } from '../args.js';
+import { parseArgs, UsageError, type FlagSpec } from '../args.js';
 import { outputFlag, outputFormat, formatData } from '../output.js';
 import { toJSONSchema } from '../../generators/api/schema.js';
 import { networkProfileSchema, API_VERSION, KIND } from '../../generators/api/profile.js';
@@ -27,11 +27,14 @@ export function networkProfileJSONSchema(): Record<string, unknown> {
   body.properties.kind = { ...body.properties.kind, const: KIND };
   // metadata is Kubernetes' ObjectMeta: left open for fields netprofile does not list.
   body.properties.metadata = { ...body.properties.metadata, additionalProperties: true };
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://netprofile.io/schemas/v1alpha1/networkprofile.json', title: KIND, ...body };
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', title: KIND, ...body };
 }
 
+/** The flags (also what `netprofile completion` offers). */
+export const flags: FlagSpec[] = [outputFlag(['json', 'yaml'])];
+
 export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [outputFlag(['json', 'yaml'])]);
+  const args = parseArgs(argv, flags);
   if (args.help) { process.stdout.write(usage); return 0; }
   if (args.positionals.length) throw new UsageError('schema takes no positional arguments');
   const format = outputFormat<'json' | 'yaml'>(args, 'json');

@@ -2,13 +2,14 @@
 // Thin edge over generators/validate: find and read the files, print one line per problem.
 import { readdirSync, statSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, stringFlag, UsageError } from '../args.js';
+import { parseArgs, stringFlag, UsageError, type FlagSpec } from '../args.js';
+import { outputFlag, outputFormat, formatData, isQuiet, QUIET_FLAG } from '../output.js';
 import { readInput } from '../io.js';
 import { InputError } from '../../generators/api/parse.js';
 import { validateFiles, formatProblem, type InputFile } from '../../generators/validate/validate.js';
 import { loadBundle } from '../values.js';
 
-export const usage = `Usage: netprofile validate PATH... [--cilium-version V] [-o text|json]
+export const usage = `Usage: netprofile validate PATH... [--cilium-version V] [-o text|json|yaml] [-q]
 
 Checks manifests offline against the upstream schemas bundled with netprofile: the CRDs of
 Cilium (1.16-1.20), MetalLB, PureLB, Spiderpool, Flux and Argo CD, a light check of the core
@@ -24,7 +25,8 @@ minor version, MetalLB): Helm ignores a misspelt key silently, netprofile report
   --cilium-version V    the Cilium version for cilium.io objects. Default: the version of
                         the Cilium chart installed in the same tree (nearest directory up)
   -o, --output F        text (default: one line per problem, "FILE: document N: FIELD:
-                        message") or json
+                        message"), json or yaml
+  -q, --quiet           no summary line on stderr
 
 Exit codes: 0 no errors (warnings may be printed), 1 problems found, 2 usage or I/O error.
 `;
@@ -68,12 +70,17 @@ export function collectFiles(paths: string[]): string[] {
   return out;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, [
-    { name: 'output', short: 'o', value: true, choices: ['text', 'json'] },
+/** The flags (also what `netprofile completion` offers). */
+export const flags: FlagSpec[] = [
+    outputFlag(['text', 'json', 'yaml']),
     { name: 'cilium-version', value: true },
-  ]);
+    QUIET_FLAG,
+  ];
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, flags);
   if (args.help) { process.stdout.write(usage); return 0; }
+  const format = outputFormat(args, 'text');
   if (!args.positionals.length) throw new UsageError('validate needs at least one PATH (a file or a directory)');
   if (args.positionals.filter((p) => p === '-').length > 1) throw new UsageError('stdin ("-") can be given once');
   const ciliumVersion = stringFlag(args, 'cilium-version');
@@ -84,11 +91,11 @@ export async function run(argv: string[]): Promise<number> {
   const problems = validateFiles(inputs, { bundle: loadBundle(), ciliumVersion });
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;
-  if (stringFlag(args, 'output') === 'json') {
-    process.stdout.write(JSON.stringify({ files: inputs.length, errors, warnings, problems }, null, 2) + '\n');
+  if (format !== 'text') {
+    process.stdout.write(formatData({ files: inputs.length, errors, warnings, problems }, format));
   } else {
     for (const p of problems) process.stdout.write(formatProblem(p) + '\n');
-    process.stderr.write(`netprofile validate: ${inputs.length} file${inputs.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
+    if (!isQuiet(args)) process.stderr.write(`netprofile validate: ${inputs.length} file${inputs.length === 1 ? '' : 's'} checked, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}\n`);
   }
   return errors ? 1 : 0;
 }

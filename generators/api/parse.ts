@@ -3,9 +3,10 @@
 import type { Document } from 'yaml';
 import { yamlLib } from '../yaml/lib.js';
 import { readYamlFast } from '../yaml/read.js';
-import { validate, type SchemaError } from './schema.js';
+import { validate, suggestFieldPaths, type SchemaError } from './schema.js';
 import { networkProfileSchema, KIND, type NetworkProfile } from './profile.js';
 import type { Finding } from './findings.js';
+import { withArticle } from '../text/article.js';
 
 /** An input problem that is not about one field of a valid document: exit code 2. */
 export class InputError extends Error {
@@ -38,14 +39,14 @@ export function decodeYamlDocuments(text: string): DecodedDocuments {
   try {
     docs = yamlLib().parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true }) as Document.Parsed[];
   } catch (e) {
-    return { fileError: `is not valid YAML: ${oneLine((e as Error).message)}`, docs: [] };
+    return { fileError: yamlErrorText(e as Error, text), docs: [] };
   }
   if (!Array.isArray(docs)) docs = [docs as Document.Parsed];
   if (docs.length > MAX_DOCUMENTS) return { fileError: `holds more than ${MAX_DOCUMENTS} documents`, docs: [] };
   const out: DecodedDocuments['docs'] = [];
   docs.forEach((doc, i) => {
     const index = i + 1;
-    if (doc.errors.length) { out.push({ index, error: `is not valid YAML: ${oneLine(doc.errors[0].message)}` }); return; }
+    if (doc.errors.length) { out.push({ index, error: yamlErrorText(doc.errors[0], text) }); return; }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
@@ -58,6 +59,31 @@ export function decodeYamlDocuments(text: string): DecodedDocuments {
     out.push({ index, value });
   });
   return { docs: out };
+}
+
+/**
+ * The yaml library's error with where it is: "is not valid YAML at line 8, column 5: ...". A
+ * duplicate key names the key (the library's message does not).
+ */
+export function yamlErrorText(e: Error & { pos?: [number, number]; code?: string }, text: string): string {
+  const at = Array.isArray(e.pos) && typeof e.pos[0] === 'number' ? lineColumn(text, e.pos[0]) : undefined;
+  const where = at ? ` at line ${at.line}, column ${at.column}` : '';
+  // Without prettyErrors the message has no position of its own; keep its first sentence.
+  let message = oneLine(e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, ''));
+  if (e.code === 'DUPLICATE_KEY' && e.pos) {
+    const rest = text.slice(e.pos[0], e.pos[0] + 200).split('\n')[0];
+    const m = /^"((?:[^"\\]|\\.)*)"|^'((?:[^']|'')*)'|^(.*?)(?=:(?:\s|$)|\s*$)/.exec(rest);
+    const key = (m?.[1] ?? m?.[2]?.replace(/''/g, "'") ?? m?.[3] ?? '').trim().slice(0, 80);
+    message = `the key ${JSON.stringify(key)} appears twice in the same mapping (${message}); keep one`;
+  }
+  return `is not valid YAML${where}: ${message}`;
+}
+
+/** 1-based line and column of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1, start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) { line++; start = i + 1; }
+  return { line, column: offset - start + 1 };
 }
 
 function fastDocuments(values: unknown[]): DecodedDocuments {
@@ -120,6 +146,12 @@ export function schemaErrorsToFindings(errors: SchemaError[]): Finding[] {
 export function checkProfile(value: unknown, file: string, document = 0): ParsedProfile {
   const errors: SchemaError[] = [];
   const profile = validate(networkProfileSchema, value, '', errors) as NetworkProfile | undefined;
+  // A field at the wrong depth: say where it belongs (spec.apiServer → spec.cluster.apiServer).
+  for (const e of errors) {
+    if (!e.unknown || e.unknown.near) continue;
+    const where = suggestFieldPaths(networkProfileSchema, e.path, e.unknown.key);
+    if (where.length) e.message = `is not a known field here (did you mean ${where.join(' or ')}?); move it there or remove it`;
+  }
   const rawName = (value as any)?.metadata?.name;
   const name = typeof rawName === 'string' && /^[a-z0-9.-]{1,253}$/.test(rawName) ? rawName : (value as any)?.spec?.cluster?.name && typeof (value as any).spec.cluster.name === 'string' && /^[a-z0-9-]{1,63}$/.test((value as any).spec.cluster.name) ? (value as any).spec.cluster.name : `document ${document + 1}`;
   return { file, document, profile: errors.length ? undefined : profile, findings: schemaErrorsToFindings(errors), name };
@@ -136,7 +168,7 @@ export function parseProfiles(text: string, file: string): ParsedProfile[] {
     const kind = (doc as any)?.kind;
     if (kind !== KIND) {
       const where = docs.length > 1 ? `document ${i + 1}` : 'the document';
-      throw new InputError(file, `${where} is ${typeof kind === 'string' ? `a ${JSON.stringify(kind).slice(1, -1).slice(0, 60)}` : 'not a Kubernetes object'}, not a ${KIND}`);
+      throw new InputError(file, `${where} is ${typeof kind === 'string' ? withArticle(JSON.stringify(kind).slice(1, -1).slice(0, 60)) : 'not a Kubernetes object'}, not a ${KIND}`);
     }
     return checkProfile(doc, file, i);
   });

@@ -20,6 +20,8 @@ const relativePath: Check = (v: string) => {
   if (v.split('/').some((seg) => seg === '.git')) return 'must not point into .git';
   return undefined;
 };
+// A file the user names (factsFrom): any path; where it may lead is the reading edge's business.
+const filePath: Check = (v: string) => (v === '' ? 'must not be empty' : /[\u0000-\u001f\u007f]/.test(v) ? 'must not contain control characters' : undefined);
 // git check-ref-format's rules for a branch name (the ones publish enforces too).
 const branchName: Check = (v: string) => (v === '' || (/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/.test(v) && !v.endsWith('.lock')) ? undefined : `"${v.slice(0, 60)}" is not a valid Git branch name`);
 const chartVersion: Check = (v: string) => {
@@ -68,7 +70,7 @@ export const environmentSchema = s.section({
   provider: s.enumOf(['auto', ...PROVIDERS], { default: 'auto', description: 'The cloud or hosting provider; auto detects it from the Nodes\' spec.providerID.' }),
   managed: s.choice(['auto', true, false], 'auto', { description: 'Whether the provider runs the control plane (EKS, GKE, AKS, ACK); a managed cluster already has its cloud-controller-manager. auto detects it from the node labels.' }),
   region: s.string({ maxLength: 64, description: 'The provider region, e.g. cn-hangzhou; detected from topology.kubernetes.io/region when not given.' }),
-  factsFrom: s.string({ check: relativePath, description: 'A Node list (kubectl get nodes -o yaml) relative to the profile.' }),
+  factsFrom: s.string({ check: filePath, maxLength: 4096, description: 'A Node list (kubectl get nodes -o yaml) to detect from when there is no cluster to ask, relative to the profile. The command line reads the file named; the kustomize plugin and KRM function keep it inside the kustomization (kustomize\'s load restriction).' }),
 }, [], { description: 'The environment the cluster runs in; every auto is detected from the Nodes (--nodes, factsFrom or the live cluster).' });
 
 export const ciliumSchema = s.section({

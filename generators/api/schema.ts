@@ -132,6 +132,8 @@ export const s = {
 export interface SchemaError {
   path: string;
   message: string;
+  /** For an unknown field: its name, and whether a near name at the same level was suggested. */
+  unknown?: { key: string; near?: string };
 }
 
 /** Free-form subtrees deeper than this are refused: a hostile file must not exhaust the stack. */
@@ -149,7 +151,7 @@ function typeName(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return 'a string';
   if (typeof v === 'number') return Number.isInteger(v) ? 'an integer' : 'a number';
-  return `a ${typeof v}`;
+  return typeof v === 'undefined' ? 'nothing' : `a ${typeof v}`;
 }
 
 /** Levenshtein distance, small inputs only (field names). */
@@ -180,6 +182,43 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
     if (d <= limit && d < bestScore) { best = c; bestScore = d; }
   }
   return best;
+}
+
+/** Every field of a schema as [path, name], arrays as "[]" (e.g. spec.loadBalancer.pools[].name). */
+export function fieldPaths(schema: Schema, base = '', out: [string, string][] = []): [string, string][] {
+  if (schema.kind === 'array') fieldPaths(schema.items, `${base}[]`, out);
+  if (schema.kind === 'object') {
+    for (const [k, child] of Object.entries(schema.properties) as [string, Schema][]) {
+      const p = base ? `${base}.${k}` : k;
+      out.push([p, k]);
+      fillPaths(child, p, out);
+    }
+  }
+  return out;
+}
+function fillPaths(schema: Schema, base: string, out: [string, string][]): void { fieldPaths(schema, base, out); }
+
+/**
+ * Where a field that is unknown at `path` does exist in `root`: "did you mean
+ * spec.cluster.apiServer" for a spec.apiServer. The same name first (then a near one), closest
+ * to where it was written, shallowest; at most two equally good answers.
+ */
+export function suggestFieldPaths(root: Schema, path: string, key: string): string[] {
+  const parent = path.slice(0, Math.max(0, path.length - key.length - 1)).replace(/\[\d+\]/g, '[]');
+  const here = path.replace(/\[\d+\]/g, '[]');
+  const common = (a: string, b: string) => { const x = a.split('.'), y = b.split('.'); let i = 0; while (i < x.length && i < y.length && x[i] === y[i]) i++; return i; };
+  const scored: { p: string; score: number[] }[] = [];
+  for (const [p, name] of fieldPaths(root)) {
+    if (p === here) continue;
+    const exact = name === key ? 2 : name.toLowerCase() === key.toLowerCase() ? 1 : 0;
+    if (!exact && editDistance(name, key) > Math.max(1, Math.floor(name.length / 4))) continue;
+    scored.push({ p, score: [exact, common(p, parent), -p.split('.').length] });
+  }
+  const cmp = (a: number[], b: number[]) => { for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return b[i] - a[i]; return 0; };
+  scored.sort((a, b) => cmp(a.score, b.score) || (a.p < b.p ? -1 : 1));
+  if (!scored.length) return [];
+  const best = scored.filter((s) => cmp(s.score, scored[0].score) === 0);
+  return best.length > 2 ? [] : best.map((s) => s.p);
 }
 
 function checkFreeform(value: unknown, path: string, depth: number, errors: SchemaError[]): void {
@@ -246,7 +285,7 @@ export function validate(schema: Schema, value: unknown, path: string, errors: S
       for (const key of Object.keys(input)) {
         if (!(key in schema.properties) || !Object.prototype.hasOwnProperty.call(schema.properties, key)) {
           const near = didYouMean(key, known);
-          errors.push({ path: joinPath(path, key), message: `is not a known field${near ? ` (did you mean "${near}"?)` : ''}; fix the name or remove it` });
+          errors.push({ path: joinPath(path, key), message: `is not a known field${near ? ` (did you mean "${near}"?)` : ''}; fix the name or remove it`, unknown: { key, near } });
         }
       }
       for (const [key, child] of Object.entries(schema.properties) as [string, Schema][]) {

@@ -2,6 +2,7 @@
 // verdict says which node, field and value decided. Pure: facts in, verdict out.
 import { InputError } from '../api/parse.js';
 import { platformFor, type PlatformId } from '../platforms/platforms.js';
+import { withArticle } from '../text/article.js';
 
 export type EnvironmentType = 'cloud' | 'bare-metal';
 /** The provider names detection can report (wider than the profile's enum: linode, oci, ...). */
@@ -183,7 +184,7 @@ export function detectNode(node: NodeFacts): NodeVerdict {
     if (m.label in node.labels) {
       managed = true;
       if (!decided) { type = 'cloud'; provider = m.provider; decided = true; }
-      evidence.push({ node: node.name, field: `metadata.labels[${m.label}]`, value: node.labels[m.label], signal: 'managed-label', meaning: `a ${m.offering} node: the provider runs the control plane and its CCM` });
+      evidence.push({ node: node.name, field: `metadata.labels[${m.label}]`, value: node.labels[m.label], signal: 'managed-label', meaning: `${withArticle(m.offering)} node: the provider runs the control plane and its CCM` });
       break;
     }
   }

@@ -2,6 +2,7 @@
 // nodes can route each other's pod CIDRs themselves, the client rate limit for L2 leases, eBPF
 // masquerading. Each returns the value and the reason the plan records.
 import type { AddressBlock } from '../api/net.js';
+import { withArticle } from '../text/article.js';
 
 /**
  * cilium-operator's cluster-pool allocator refuses an IPv6 per-node mask more than 16 bits longer
@@ -26,7 +27,7 @@ export function clusterPoolMask(block: AddressBlock): { mask: number | null; rea
 export function maskProblem(block: AddressBlock, mask: number): string | null {
   const prefix = block.prefix ?? (block.family === 'IPv4' ? 32 : 128);
   const width = block.family === 'IPv4' ? 32 : 128;
-  if (!Number.isInteger(mask) || mask > width) return `/${mask} is not a ${block.family} mask`;
+  if (!Number.isInteger(mask) || mask > width) return `/${mask} is not ${withArticle(block.family)} mask`;
   if (mask < prefix) return `/${mask} is larger than the pod CIDR /${prefix} itself`;
   if (block.family === 'IPv6' && mask - prefix > CLUSTER_SUBNET_MAX_DIFF) return `/${mask} is ${mask - prefix} bits longer than the pod CIDR /${prefix}; cilium-operator accepts at most ${CLUSTER_SUBNET_MAX_DIFF} (pkg/ipam/cidrset clusterSubnetMaxDiff) and fails at start`;
   return null;

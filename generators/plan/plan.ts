@@ -11,6 +11,7 @@ import { BFD_MITIGATION_TIMERS } from './rules/cilium-bfd-unsupported.js';
 import { ciliumDatapath } from './cilium-plan.js';
 import { nodeSubnets, peerMultiHop } from './peers.js';
 import type { CcmProvider, Decision, EnvironmentClass, Implementation, Plan, PlanBlock, PlanPeer, PlanPool, Speaker } from './types.js';
+import { withArticle } from '../text/article.js';
 
 export interface PlanOptions {
   /** Detection from a Node list; undefined when there are no facts. */
@@ -52,7 +53,7 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
     find('family-mismatch', 'error', 'spec.cluster.serviceCIDRs', `The service CIDRs are ${serviceFamilies.join(' and ')} but the pod CIDRs are ${families.join(' and ')}; give both one CIDR per IP family the cluster runs.`);
   }
   nodeBlocks.forEach((b, i) => {
-    if (!families.includes(b.family)) find('family-mismatch', 'error', `spec.cluster.nodeCIDRs[${i}]`, `${b.text} is ${b.family} but the cluster runs ${families.join(' and ')}; remove it or add a ${b.family} pod and service CIDR.`);
+    if (!families.includes(b.family)) find('family-mismatch', 'error', `spec.cluster.nodeCIDRs[${i}]`, `${b.text} is ${b.family} but the cluster runs ${families.join(' and ')}; remove it or add ${withArticle(b.family)} pod and service CIDR.`);
   });
 
   let distribution = spec.cluster.distribution;
@@ -408,7 +409,7 @@ function planPools(profile: NetworkProfile, families: Family[], implementation: 
       if (!b) return;
       const path = `spec.loadBalancer.pools[${i}].addresses[${j}]`;
       if (!families.includes(b.family)) {
-        find('family-mismatch', 'error', path, `${b.text} is ${b.family} but the cluster runs ${families.join(' and ')}; use addresses of the cluster's family or add a ${b.family} pod and service CIDR.`);
+        find('family-mismatch', 'error', path, `${b.text} is ${b.family} but the cluster runs ${families.join(' and ')}; use addresses of the cluster's family or add ${withArticle(b.family)} pod and service CIDR.`);
         return;
       }
       // Against the other pools (each pair once) and against itself.

@@ -12,6 +12,7 @@ import { checkValue, type SchemaProblem, type Severity } from './openapi.js';
 import { checkHelmValues, compareMinor, minorOf, valuesSchemaFor, type Bundle, type KindEntry } from './values.js';
 import { checkProfile, decodeYamlDocuments } from '../api/parse.js';
 import { joinPath } from '../api/schema.js';
+import { withArticle } from '../text/article.js';
 
 
 export interface Problem {
@@ -164,7 +165,7 @@ function checkValuesAt(bundle: Bundle, chart: string, version: string | undefine
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
 function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVersion: string | undefined, add: Add, prefix: string): void {
-  if (!isObj(doc)) { add(prefix, `is ${Array.isArray(doc) ? 'a list' : `a ${typeof doc}`}, not a Kubernetes object (a mapping with apiVersion and kind)`); return; }
+  if (!isObj(doc)) { add(prefix, `is ${Array.isArray(doc) ? 'a list' : (doc === undefined ? 'nothing' : withArticle(typeof doc))}, not a Kubernetes object (a mapping with apiVersion and kind)`); return; }
   let { apiVersion, kind } = doc as { apiVersion?: unknown; kind?: unknown };
   if (apiVersion === undefined && kind === undefined && !prefix && KUSTOMIZATION_FILES.has(baseName)) {
     apiVersion = 'kustomize.config.k8s.io/v1beta1'; kind = 'Kustomization';
