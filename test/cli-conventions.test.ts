@@ -119,6 +119,14 @@ test('help COMMAND, suggestions for a mistyped command, version, --version in th
   assert.is(h.code, 0);
   assert.is(h.stdout, cli(['plan', '--help']).stdout);
   assert.match(cli(['help']).stdout, /--version/);
+  // Every command of the table: `help CMD` is `CMD --help`, wherever the command's code lives.
+  const names = [...cli(['help']).stdout.matchAll(/^  ([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]).filter((n) => n !== 'help');
+  assert.ok(names.length >= 12, names.join(' '));
+  for (const n of names) {
+    const viaHelp = cli(['help', n]);
+    assert.is(viaHelp.code, 0, `help ${n}: ${viaHelp.stderr}`);
+    assert.is(viaHelp.stdout, cli([n, '--help']).stdout, n);
+  }
   const typo = cli(['plna', 'x.yaml']);
   assert.is(typo.code, 2);
   assert.match(typo.stderr, /unknown command "plna"; did you mean `netprofile plan`\?/);
