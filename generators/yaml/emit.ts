@@ -87,45 +87,47 @@ function scalar(v: unknown, indent: string): string | undefined {
   }
 }
 
-/** The defined entries of a plain object, sorted by key (UTF-16 code units, as sortMapEntries). */
-function entries(o: object): [string, unknown][] {
+/** The keys of a plain object's defined values, sorted (UTF-16 code units, as sortMapEntries). */
+function keysOf(o: object): string[] {
   const proto = Object.getPrototypeOf(o);
   if (proto !== Object.prototype && proto !== null) throw BAIL;
-  const keys = Object.keys(o);
-  if (keys.length > 1) keys.sort();
-  const out: [string, unknown][] = [];
-  for (const k of keys) {
-    const v = (o as Record<string, unknown>)[k];
-    if (v !== undefined) out.push([k, v]);
+  const all = Object.keys(o);
+  let keys = all;
+  for (let i = 0; i < all.length; i++) {
+    if ((o as Record<string, unknown>)[all[i]] === undefined) { keys = all.filter((k) => (o as Record<string, unknown>)[k] !== undefined); break; }
   }
-  return out;
+  return keys.length > 1 ? keys.sort() : keys;
 }
 
-/** Lines of a non-empty collection at `indent` (a map as its sorted entries). */
-function collection(v: unknown[] | [string, unknown][], isMap: boolean, indent: string, out: string[], depth: number): void {
+/**
+ * Lines of a non-empty collection at `indent`: a sequence (`keys` undefined) or a map written in
+ * the order of `keys`.
+ */
+function collection(v: object, keys: string[] | undefined, indent: string, out: string[], depth: number): void {
   if (depth > 200) throw BAIL;
-  for (const item of v) {
+  const n = keys ? keys.length : (v as unknown[]).length;
+  for (let i = 0; i < n; i++) {
     let val: unknown;
     let lead: string;
-    if (isMap) {
-      const [k, x] = item as [string, unknown];
-      lead = `${indent}${str(k, true)}:`;
-      val = x;
+    if (keys) {
+      lead = `${indent}${str(keys[i], true)}:`;
+      val = (v as Record<string, unknown>)[keys[i]];
     } else {
       lead = `${indent}-`;
-      val = item === undefined ? null : item;
+      val = (v as unknown[])[i];
+      if (val === undefined) val = null;
     }
     const s = scalar(val, indent);
     if (s !== undefined) { out.push(`${lead} ${s}`); continue; }
     const arr = Array.isArray(val);
-    const inner = arr ? (val as unknown[]) : entries(val as object);
-    if (inner.length === 0) { out.push(`${lead} ${arr ? '[]' : '{}'}`); continue; }
-    if (isMap) {
+    const innerKeys = arr ? undefined : keysOf(val as object);
+    if ((innerKeys ?? (val as unknown[])).length === 0) { out.push(`${lead} ${arr ? '[]' : '{}'}`); continue; }
+    if (keys) {
       out.push(lead);
-      collection(inner, !arr, indent + '  ', out, depth + 1);
+      collection(val as object, innerKeys, indent + '  ', out, depth + 1);
     } else {
       const start = out.length;
-      collection(inner, !arr, indent + '  ', out, depth + 1);
+      collection(val as object, innerKeys, indent + '  ', out, depth + 1);
       // The first line of the nested collection moves up onto the dash line.
       out[start] = `${lead} ${out[start].slice(indent.length + 2)}`;
     }
@@ -141,9 +143,9 @@ export function emitYaml(value: unknown): string {
     if (value !== null && typeof value === 'object') {
       const out: string[] = [];
       const arr = Array.isArray(value);
-      const items = arr ? (value as unknown[]) : entries(value);
-      if (items.length === 0) return arr ? '[]\n' : '{}\n';
-      collection(items, !arr, '', out, 0);
+      const keys = arr ? undefined : keysOf(value);
+      if ((keys ?? (value as unknown[])).length === 0) return arr ? '[]\n' : '{}\n';
+      collection(value, keys, '', out, 0);
       return out.join('\n') + '\n';
     }
   } catch (e) {
