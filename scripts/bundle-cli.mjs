@@ -40,7 +40,7 @@ const result = await build({
 // The entry chunk is what every command parses first: it must not hold a command's heavy
 // dependencies (they belong to the chunks of the commands that use them).
 const entry = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint?.endsWith('cli/main.ts'));
-const heavy = Object.keys(entry?.[1].inputs ?? {}).filter((p) => /node_modules[\\/](handlebars|simple-git|yaml)[\\/]/.test(p));
+const heavy = Object.keys(entry?.[1].inputs ?? {}).filter((p) => /node_modules[\\/](handlebars|simple-git|yaml|@bufbuild)[\\/]/.test(p));
 if (!entry || heavy.length) {
   console.error(`bundle-cli: the entry chunk must not contain ${heavy.join(', ') || '(entry not found)'}`);
   process.exit(1);

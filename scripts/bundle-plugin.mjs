@@ -43,7 +43,7 @@ const result = await build({
   logLevel: 'warning',
 });
 const inputs = Object.keys(result.metafile.inputs);
-const forbidden = inputs.filter((p) => p.includes('@kubernetes/client-node') || p.includes('simple-git') || p.includes('prom-client') || p.includes('handlebars'));
+const forbidden = inputs.filter((p) => p.includes('@kubernetes/client-node') || p.includes('simple-git') || p.includes('prom-client') || p.includes('handlebars') || p.includes('@bufbuild'));
 if (forbidden.length) {
   console.error(`bundle-plugin: the plugin bundle must not contain ${forbidden.join(', ')}`);
   process.exit(1);

@@ -12,7 +12,7 @@ import type { Plan } from '../../generators/plan/types.js';
 import { ciliumValuesChecker } from '../values.js';
 
 export const usage = `Usage: netprofile render PROFILE... [--nodes FILE|-] [--target flux|argocd|plain]
-                        [--out DIR] [-o yaml|json] [-q]
+                        [--out DIR] [-o yaml|json] [-q] [--check]
 
 Renders the manifests of one or more NetworkProfiles: Cilium, MetalLB, PureLB, the cloud's
 cloud-controller-manager and Spiderpool, installed the way the target expects.
@@ -30,6 +30,10 @@ cloud-controller-manager and Spiderpool, installed the way the target expects.
   -o, --output F   yaml (default: multi-document YAML) or json (a v1 List of the objects). With
                    --out: what was written, as json or yaml, instead of the lines
   -q, --quiet      no warnings and no lines about the trees written; errors still print
+  --check          self-check: validate what was rendered, before printing or writing it,
+                   as \`netprofile validate\` does (upstream schemas and the CRDs' CEL rules);
+                   any error and nothing is printed or written (exit 1). Costs the CEL
+                   evaluator's load time, so it is not the default
 
 Nothing is printed or written when any profile is rejected: its findings go to stderr and the
 exit code is 1.
@@ -44,6 +48,7 @@ export const flags: FlagSpec[] = [
     { name: 'out', value: true },
     outputFlag(['yaml', 'json']),
     QUIET_FLAG,
+    { name: 'check' },
   ];
 
 export async function run(argv: string[]): Promise<number> {
@@ -74,6 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   if (!out) {
+    if (args.flags.check && !(await selfCheck([{ file: '<rendered>', text: renderStream(plans, target) }]))) return 1;
     if (format === 'json') process.stdout.write(formatData({ apiVersion: 'v1', kind: 'List', items: plans.flatMap((p) => renderObjects(p, target ?? p.gitops.engine)) }, 'json'));
     else process.stdout.write(renderStream(plans, target));
     return 0;
@@ -81,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Render everything in memory first; only then touch the disk.
   const trees = plans.map((p) => renderTree(p, target ?? p.gitops.engine));
+  if (args.flags.check && !(await selfCheck((await import('../self-check.js')).manifestFiles(trees)))) return 1;
   const seen = new Map<string, string>();
   for (const t of trees) {
     checkTreePath(t.path, t.profile);
@@ -148,4 +155,14 @@ function removeStale(dir: string, keep: Set<string>): boolean {
     }
   }
   return empty;
+}
+
+/** --check: the rendered files through validate's checks (cli/self-check.ts, loaded only here). */
+async function selfCheck(files: { file: string; text: string }[]): Promise<boolean> {
+  const { checkRendered } = await import('../self-check.js');
+  const { formatProblem } = await import('../../generators/validate/validate.js');
+  const errors = (await checkRendered(files)).filter((p) => p.severity === 'error');
+  for (const p of errors) process.stderr.write(`${formatProblem(p)}\n`);
+  if (errors.length) process.stderr.write(`netprofile render: the self-check found ${errors.length} error${errors.length === 1 ? '' : 's'} in what was rendered (the API server would refuse it); nothing was printed or written. Please report this as a netprofile bug.\n`);
+  return errors.length === 0;
 }

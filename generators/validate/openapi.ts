@@ -13,7 +13,7 @@
 //   the schema against the user's values merged over the chart's defaults, so a key the user
 //   leaves out comes from the defaults, but a list replaces the default list whole. A null value
 //   is accepted (it deletes the chart's default).
-// CEL rules (`x-kubernetes-validations`) are not evaluated; scripts/bundle-schemas.mjs lists them.
+// CEL rules (`x-kubernetes-validations`) are evaluated separately, by cel.ts.
 import { didYouMean, joinPath } from '../api/schema.js';
 import { parseCIDR, parseIP, isBlock } from '../api/net.js';
 

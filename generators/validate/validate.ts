@@ -13,6 +13,9 @@ import { checkHelmValues, compareMinor, minorOf, valuesSchemaFor, type Bundle, t
 import { checkProfile, decodeYamlDocuments } from '../api/parse.js';
 import { joinPath } from '../api/schema.js';
 import { withArticle } from '../text/article.js';
+import type { NetworkProfile } from '../api/profile.js';
+import type { Finding } from '../api/findings.js';
+import { checkRules, hasRules, type CelEngine, type CelStats } from './cel.js';
 
 
 export interface Problem {
@@ -32,6 +35,20 @@ export interface ValidateOptions {
   bundle: Bundle;
   /** Cilium version for cilium.io objects, overriding what the files install. */
   ciliumVersion?: string;
+  /**
+   * The CEL engine (generators/validate/cel.ts loadCelEngine) for `x-kubernetes-validations`.
+   * Without one, an object whose schema has rules gets an error: a rule is never passed unseen.
+   */
+  cel?: CelEngine;
+  /** Previous versions of the objects (e.g. what the cluster holds), for CEL transition rules. */
+  previous?: InputFile[];
+  /** Filled with counts: rules evaluated, transition rules skipped for want of a previous object. */
+  stats?: CelStats;
+  /**
+   * Runs the planner on a NetworkProfile that passed its schema (the CLI reads its facts from
+   * spec.environment.factsFrom and calls generators/plan planProfile); its findings are reported.
+   */
+  plan?: (profile: NetworkProfile, file: string) => Finding[];
 }
 
 const CHART_HEADER = /^#\s*chart:\s*(\S+)(?:\s+(\S+))?(?:\s+(\S+))?\s*$/;
@@ -129,7 +146,10 @@ export function validateFiles(inputs: InputFile[], options: ValidateOptions): Pr
   }
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  const previous = indexPrevious(options.previous ?? []);
+  const ctx: DocContext = { bundle, cel: options.cel, previous, stats: options.stats ?? { evaluated: 0, transitionSkipped: 0 }, plan: options.plan, file: '' };
   for (const p of parsed) {
+    ctx.file = p.file;
     problems.push(...p.problems);
     const cilium = options.ciliumVersion ?? ciliumVersionFor(p.file, installs);
     const base = p.file.split(/[/\\]/).pop() ?? p.file;
@@ -144,7 +164,7 @@ export function validateFiles(inputs: InputFile[], options: ValidateOptions): Pr
         checkValuesAt(bundle, p.header.chart, p.header.version, d.value, '', add);
         continue;
       }
-      checkDocument(bundle, d.value, base, cilium, add, '');
+      checkDocument(ctx, d.value, base, cilium, add, '');
     }
   }
   return problems;
@@ -164,7 +184,38 @@ function checkValuesAt(bundle: Bundle, chart: string, version: string | undefine
 
 const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
-function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVersion: string | undefined, add: Add, prefix: string): void {
+interface DocContext {
+  bundle: Bundle;
+  cel?: CelEngine;
+  previous: Map<string, unknown>;
+  stats: CelStats;
+  plan?: ValidateOptions['plan'];
+  file: string;
+}
+
+/** Identity of an object across versions: group, kind, namespace, name. */
+function objectKey(doc: Record<string, any>): string | undefined {
+  const api = typeof doc.apiVersion === 'string' ? doc.apiVersion : '';
+  const name = doc.metadata?.name;
+  if (typeof doc.kind !== 'string' || typeof name !== 'string') return undefined;
+  const group = api.includes('/') ? api.slice(0, api.lastIndexOf('/')) : '';
+  return `${group}\0${doc.kind}\0${doc.metadata?.namespace ?? ''}\0${name}`;
+}
+
+function indexPrevious(inputs: InputFile[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  const add = (doc: unknown) => {
+    if (!isObj(doc)) return;
+    if (Array.isArray(doc.items) && typeof doc.kind === 'string' && doc.kind.endsWith('List')) { doc.items.forEach(add); return; }
+    const k = objectKey(doc);
+    if (k) out.set(k, doc);
+  };
+  for (const input of inputs) for (const d of parseFile(input).docs) add(d.value);
+  return out;
+}
+
+function checkDocument(ctx: DocContext, doc: unknown, baseName: string, ciliumVersion: string | undefined, add: Add, prefix: string): void {
+  const { bundle } = ctx;
   if (!isObj(doc)) { add(prefix, `is ${Array.isArray(doc) ? 'a list' : (doc === undefined ? 'nothing' : withArticle(typeof doc))}, not a Kubernetes object (a mapping with apiVersion and kind)`); return; }
   let { apiVersion, kind } = doc as { apiVersion?: unknown; kind?: unknown };
   if (apiVersion === undefined && kind === undefined && !prefix && KUSTOMIZATION_FILES.has(baseName)) {
@@ -178,13 +229,17 @@ function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVer
   const key = `${apiVersion}/${kind}`;
 
   if (key === 'netprofile.io/v1alpha1/NetworkProfile') {
-    for (const f of checkProfile(doc, baseName).findings) add(f.path ? (prefix ? `${prefix}.${f.path}` : f.path) : prefix, f.message);
+    const checked = checkProfile(doc, baseName);
+    const at = (f: Finding) => (f.path ? (prefix ? `${prefix}.${f.path}` : f.path) : prefix);
+    for (const f of checked.findings) add(at(f), f.message);
+    // The planner's rules: validate refuses what `plan` refuses.
+    if (checked.profile && ctx.plan) for (const f of ctx.plan(checked.profile, ctx.file)) add(at(f), `${f.message} [${f.rule}]`, f.severity);
     return;
   }
   if (key === 'v1/List' || (apiVersion === 'v1' && kind.endsWith('List') && Array.isArray((doc as any).items))) {
     const items = (doc as any).items;
     if (!Array.isArray(items)) { add(joinPath(prefix, 'items'), 'must be a list'); return; }
-    items.forEach((item: unknown, i: number) => checkDocument(bundle, item, baseName, ciliumVersion, add, joinPath(joinPath(prefix, 'items'), i)));
+    items.forEach((item: unknown, i: number) => checkDocument(ctx, item, baseName, ciliumVersion, add, joinPath(joinPath(prefix, 'items'), i)));
     return;
   }
 
@@ -213,6 +268,8 @@ function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVer
     add(p.path, `${p.message}${suffix}`, p.severity);
   }
 
+  checkCel(ctx, entry, doc as Record<string, unknown>, prefix, add);
+
   for (const c of chartInstalls(doc)) {
     checkValuesAt(bundle, c.chart, c.version, c.values, prefix ? `${prefix}.${c.valuesPath}` : c.valuesPath, add);
     if (c.valuesText !== undefined) {
@@ -224,6 +281,22 @@ function checkDocument(bundle: Bundle, doc: unknown, baseName: string, ciliumVer
       checkValuesAt(bundle, c.chart, c.version, parsed, vp, add);
     }
   }
+}
+
+/** The CEL rules of the kind's schema; status is left out (a subresource the manifest does not write). */
+function checkCel(ctx: DocContext, entry: KindEntry, doc: Record<string, unknown>, prefix: string, add: Add): void {
+  const celCtx = { shared: ctx.bundle.shared, root: entry.schema };
+  if (!hasRules(entry.schema, celCtx)) return;
+  if (!ctx.cel) { add(prefix, 'has CEL rules (x-kubernetes-validations) in its schema, but no CEL evaluator was loaded: not checked'); return; }
+  const { status: _status, ...body } = doc;
+  const key = objectKey(doc);
+  const old = key ? ctx.previous.get(key) : undefined;
+  let oldBody: unknown;
+  if (isObj(old)) { const { status: _s, ...rest } = old; oldBody = rest; }
+  const { problems, stats } = checkRules(ctx.cel, entry.schema, body, celCtx, prefix, oldBody);
+  ctx.stats.evaluated += stats.evaluated;
+  ctx.stats.transitionSkipped += stats.transitionSkipped;
+  for (const p of problems) add(p.path, p.message, p.severity);
 }
 
 /**
