@@ -11,6 +11,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VENDORED = ['yaml', 'handlebars'];
+// The CEL engine (validate, render --check) likewise: one file for @bufbuild/cel and its
+// extensions, which share the library's core (generators/validate/cel.ts reads __netprofileExt).
+const CEL = { name: 'cel', contents: "module.exports = Object.assign({}, require('@bufbuild/cel'), { __netprofileExt: require('@bufbuild/cel/ext') });", packages: ['@bufbuild/cel', '@bufbuild/cel/ext'] };
 export const vendorDir = join(root, 'dist', 'vendor');
 
 /**
@@ -19,9 +22,10 @@ export const vendorDir = join(root, 'dist', 'vendor');
  */
 export async function buildVendor() {
   mkdirSync(vendorDir, { recursive: true });
-  const results = await Promise.all(VENDORED.map((name) => build({
+  const entries = [...VENDORED.map((name) => ({ name, contents: `module.exports = require(${JSON.stringify(name)});` })), CEL];
+  const results = await Promise.all(entries.map(({ name, contents }) => build({
     // `module.exports = require(...)` of the package entry: one file, the library's own exports.
-    stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `vendor-${name}.cjs`, loader: 'js' },
+    stdin: { contents, resolveDir: root, sourcefile: `vendor-${name}.cjs`, loader: 'js' },
     outfile: join(vendorDir, `${name}.cjs`),
     bundle: true,
     platform: 'node',
@@ -50,5 +54,7 @@ export const vendorRequires = {
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(${VENDORED.join('|')})$`) }, (a) =>
       a.kind === 'require-call' ? { path: `../vendor/${a.path}.cjs`, external: true } : undefined);
+    b.onResolve({ filter: /^@bufbuild\/cel(\/ext)?$/ }, (a) =>
+      a.kind === 'require-call' ? { path: `../vendor/${CEL.name}.cjs`, external: true } : undefined);
   },
 };

@@ -20,8 +20,9 @@
 // applied only on UPDATE requests and are skipped if an old value could not be found";
 // optionalOldSelf makes oldSelf a CEL optional).
 //
-// The CEL engine is @bufbuild/cel (about 0.3 s to import): it is loaded by loadCelEngine(), only
-// by `validate` and `render --check`, never on the plan/render/fn start-up path.
+// The CEL engine is @bufbuild/cel (a few hundred ms to load): loadCelEngine() loads it, called
+// only by `validate` and `render --check`, never on the plan/render/fn start-up path.
+import { createRequire } from 'node:module';
 import { joinPath } from '../api/schema.js';
 import type { JSONSchema, Severity } from './openapi.js';
 
@@ -59,18 +60,34 @@ type Lib = typeof import('@bufbuild/cel');
 
 let enginePromise: Promise<CelEngine> | undefined;
 
-/** The CEL engine (imports @bufbuild/cel once). */
+/**
+ * The CEL engine (loads @bufbuild/cel once). In a bundle (require exists) the require() below
+ * is either bundled into the command's own lazily loaded chunk (dist/bundle/) or, in the
+ * CommonJS start-up bundle (dist/fast/), sent to dist/vendor/cel.cjs (scripts/vendor.mjs), so
+ * that plan and render never parse it; the unbundled dist/ imports it.
+ */
 export function loadCelEngine(): Promise<CelEngine> {
   enginePromise ??= (async () => {
-    const cel: Lib = await import('@bufbuild/cel');
-    const ext = await import('@bufbuild/cel/ext');
+    let cel: Lib & { __netprofileExt?: { strings: unknown } };
+    let ext: { strings: unknown };
+    if (typeof require === 'function') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      cel = require('@bufbuild/cel');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ext = cel.__netprofileExt ?? require('@bufbuild/cel/ext');
+    } else {
+      // The package's CommonJS build: one copy of the core for both entry points.
+      const req = createRequire(import.meta.url);
+      cel = req('@bufbuild/cel');
+      ext = req('@bufbuild/cel/ext');
+    }
     return makeEngine(cel, ext.strings);
   })();
   return enginePromise;
 }
 
 // Operators and macros are part of the language, not functions an environment may lack.
-const LANGUAGE = /^(_.*_|!_|-_|@.*|has|all|exists|exists_one|map|filter)$/;
+const LANGUAGE = /^(_.*_|_\[_\]|!_|-_|@.*|has|all|exists|exists_one|map|filter)$/;
 
 function makeEngine(cel: Lib, strings: unknown): CelEngine {
   // Kubernetes enables the strings extension library for CRD rules (charAt, indexOf, lowerAscii,
