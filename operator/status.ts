@@ -15,7 +15,9 @@ const condition = s.object({
 
 export const statusSchema = s.object({
   observedGeneration: s.integer({ minimum: 0, description: 'The metadata.generation this status describes.' }),
-  conditions: s.array(condition, { description: 'Detected, Planned, Published and Ready (metav1.Condition).' }),
+  // One condition per type, as metav1.Condition lists are declared upstream
+  // (+listType=map, +listMapKeys=type in k8s.io/apimachinery pkg/apis/meta/v1 usage).
+  conditions: s.array(condition, { listType: 'map', listMapKeys: ['type'], description: 'Detected, Planned, Published and Ready (metav1.Condition), one per type.' }),
   environment: s.object({
     type: s.string({ description: 'cloud or bare-metal.' }),
     provider: s.string({ description: 'The provider, e.g. aws or alibaba; empty on bare metal without one.' }),

@@ -8,6 +8,24 @@ export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
 export const KIND = 'NetworkProfile';
 
+// Patterns for the CRD, so kubectl / the API server refuse what these checks refuse. Each is
+// looser than its check (host bits, family mixing and ranges stay with the checks), never stricter.
+const IP_RE = '([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F.]*:[0-9a-fA-F:.]*)';
+export const PATTERNS = {
+  // The length limits are in the patterns (63 and 253), so the checks keep their own messages.
+  dnsLabel: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+  subdomain: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$',
+  cidr: `^${IP_RE}/[0-9]{1,3}$`,
+  ip: `^${IP_RE}$`,
+  addressBlock: `^\\s*${IP_RE}\\s*(/[0-9]{1,3}|-\\s*${IP_RE})\\s*$`,
+} as const;
+const label = { pattern: PATTERNS.dnsLabel };
+const subdomain = { pattern: PATTERNS.subdomain };
+/** A list of one CIDR per IP family: the CRD says so with CEL (a pattern sees one item). */
+const oneCidrPerFamily = [{ rule: "self.size() < 2 || self[0].contains(':') != self[1].contains(':')", message: 'must hold one CIDR per IP family (an IPv4 and an IPv6 one for dual-stack), not two of the same family' }] as const;
+/** Refuses an inline secret at the API server; the planner's inline-secret rule says the same. */
+const noInline = (field: string, what: string, ref: string) => ({ rule: `!has(self.${field})`, message: `${what}: netprofile takes credentials only as a Secret reference; put it in a Secret and set ${ref}`, fieldPath: `.${field}`, reason: 'FieldValueForbidden' as const });
+
 const cidr: Check = (v: string) => { const r = parseCIDR(v); return isBlock(r) ? undefined : r.error; };
 const addressBlock: Check = (v: string) => { const r = parseAddressBlock(v); return isBlock(r) ? undefined : r.error; };
 const ipAddress: Check = (v: string) => (parseIP(v) ? undefined : `"${v.slice(0, 60)}" is not an IP address`);
@@ -42,7 +60,7 @@ const families: Check = (v: string[]) => {
 };
 
 const secretKeyRef = s.object({
-  name: s.string({ check: dnsLabelOrSubdomain(), description: 'Name of a Secret in the namespace of the component that reads it (for BGP peers: where the speaker runs).' }),
+  name: s.string({ check: dnsLabelOrSubdomain(), ...subdomain, description: 'Name of a Secret in the namespace of the component that reads it (for BGP peers: where the speaker runs).' }),
   key: s.stringDefault('password', { description: 'The key in the Secret that holds the password; Cilium and MetalLB read only "password".' }),
 }, ['name'], { description: 'The BGP session password, as a reference to a Secret netprofile never reads or renders.' });
 
@@ -51,10 +69,10 @@ function dnsLabelOrSubdomain(): Check {
 }
 
 export const clusterSchema = s.section({
-  name: s.string({ check: dnsLabel, description: 'Cluster name, a DNS-1123 label; used in paths and object names.' }),
-  podCIDRs: s.array(s.string({ check: cidr }), { minItems: 1, maxItems: 2, check: families, description: 'The cluster\'s pod address ranges, one CIDR per IP family (two for dual-stack), e.g. 10.244.0.0/16.' }),
-  serviceCIDRs: s.array(s.string({ check: cidr }), { minItems: 1, maxItems: 2, check: families, description: 'The ClusterIP Service ranges (kube-apiserver --service-cluster-ip-range), one CIDR per IP family.' }),
-  nodeCIDRs: s.arrayDefault(s.string({ check: cidr }), [], { maxItems: 16, description: 'The subnets the nodes\' addresses are in (the underlay); used to check that L2 pools are on a node subnet and to decide eBGP multi-hop. Optional: without it they are estimated from the Node addresses.' }),
+  name: s.string({ check: dnsLabel, ...label, description: 'Cluster name, a DNS-1123 label; used in paths and object names.' }),
+  podCIDRs: s.array(s.string({ check: cidr, pattern: PATTERNS.cidr }), { minItems: 1, maxItems: 2, check: families, rules: oneCidrPerFamily, description: 'The cluster\'s pod address ranges, one CIDR per IP family (two for dual-stack), e.g. 10.244.0.0/16.' }),
+  serviceCIDRs: s.array(s.string({ check: cidr, pattern: PATTERNS.cidr }), { minItems: 1, maxItems: 2, check: families, rules: oneCidrPerFamily, description: 'The ClusterIP Service ranges (kube-apiserver --service-cluster-ip-range), one CIDR per IP family.' }),
+  nodeCIDRs: s.arrayDefault(s.string({ check: cidr, pattern: PATTERNS.cidr }), [], { maxItems: 16, description: 'The subnets the nodes\' addresses are in (the underlay); used to check that L2 pools are on a node subnet and to decide eBGP multi-hop. Optional: without it they are estimated from the Node addresses.' }),
   apiServer: s.object({
     host: s.string({ check: hostName, description: 'Host name or IP address of the Kubernetes API server (or its load balancer) as the nodes reach it.' }),
     port: s.integerDefault(6443, { minimum: 1, maximum: 65535, description: 'Port of the Kubernetes API server.' }),
@@ -86,15 +104,15 @@ export const ciliumSchema = s.section({
 }, [], { description: 'Settings of the Cilium chart netprofile renders.' });
 
 export const poolSchema = s.object({
-  name: s.string({ check: dnsLabel, description: 'The pool\'s name, a DNS-1123 label; the rendered pool objects carry it.' }),
-  addresses: s.array(s.string({ check: addressBlock }), { minItems: 1, maxItems: 64, description: 'The addresses LoadBalancer Services get: CIDRs (10.0.11.0/24) or first-last ranges (10.0.11.10-10.0.11.254).' }),
+  name: s.string({ check: dnsLabel, ...label, description: 'The pool\'s name, a DNS-1123 label; the rendered pool objects carry it.' }),
+  addresses: s.array(s.string({ check: addressBlock, pattern: PATTERNS.addressBlock }), { minItems: 1, maxItems: 64, description: 'The addresses LoadBalancer Services get: CIDRs (10.0.11.0/24) or first-last ranges (10.0.11.10-10.0.11.254).' }),
   autoAssign: s.boolean(true, { description: 'Hand out addresses from this pool to Services that do not ask for a pool by name.' }),
   serviceSelector: s.any({ description: 'A label selector (matchLabels, matchExpressions): only Services it selects get addresses from this pool.' }),
 }, ['name', 'addresses'], { description: 'An address pool for LoadBalancer Services.' });
 
 export const peerSchema = s.object({
-  name: s.string({ check: dnsLabel, description: 'The peer\'s name, a DNS-1123 label.' }),
-  address: s.string({ check: ipAddress, description: 'The router\'s IP address.' }),
+  name: s.string({ check: dnsLabel, ...label, description: 'The peer\'s name, a DNS-1123 label.' }),
+  address: s.string({ check: ipAddress, pattern: PATTERNS.ip, description: 'The router\'s IP address.' }),
   asn: s.integer({ minimum: 1, maximum: 4294967295, description: 'The router\'s autonomous system number (1 to 4294967295).' }),
   port: s.integerDefault(179, { minimum: 1, maximum: 65535, description: 'The router\'s BGP port.' }),
   bfd: s.boolean(false, { description: 'Bidirectional Forwarding Detection on this session, for failover in well under a second; Cilium\'s BGP control plane has none and gets short BGP timers instead (cilium-bfd-unsupported).' }),
@@ -104,7 +122,7 @@ export const peerSchema = s.object({
   ebgpMultiHop: s.choice(['auto', true, false], 'auto', { description: 'eBGP multi-hop for this peer: auto = multi-hop when the peer address is outside every node subnet (nodeCIDRs, or the Node InternalIPs from the facts).' }),
   passwordSecretRef: secretKeyRef,
   password: s.string({ description: 'Never use: an inline password is rejected (inline-secret); use passwordSecretRef.' }),
-}, ['name', 'address', 'asn'], { description: 'A BGP router the cluster peers with.' });
+}, ['name', 'address', 'asn'], { description: 'A BGP router the cluster peers with.', rules: [noInline('password', 'an inline password is refused', 'passwordSecretRef')] });
 
 export const loadBalancerSchema = s.section({
   implementation: s.enumOf(['auto', 'cilium', 'metallb', 'purelb', 'cloud', 'none'], { default: 'auto', description: 'What gives LoadBalancer Services their addresses: cloud (the provider\'s load balancer through its cloud-controller-manager), cilium, metallb, purelb, or none; auto decides from the environment and mode.' }),
@@ -125,18 +143,18 @@ export const loadBalancerSchema = s.section({
 export const cloudSchema = s.section({
   ccm: s.enumOf(['auto', 'enabled', 'disabled'], { default: 'auto', description: 'The provider\'s cloud-controller-manager: auto renders it on a self-managed cloud cluster and not on a managed one (the provider runs its own); enabled or disabled force it.' }),
   credentialsSecretRef: s.object({
-    name: s.string({ check: dnsLabelOrSubdomain(), description: 'Name of the Secret holding the provider credentials (created by you, never rendered).' }),
-    namespace: s.stringDefault('kube-system', { check: dnsLabel, description: 'Namespace of that Secret.' }),
+    name: s.string({ check: dnsLabelOrSubdomain(), ...subdomain, description: 'Name of the Secret holding the provider credentials (created by you, never rendered).' }),
+    namespace: s.stringDefault('kube-system', { check: dnsLabel, ...label, description: 'Namespace of that Secret.' }),
   }, ['name'], { description: 'The Secret the cloud-controller-manager reads its provider credentials from.' }),
   credentials: s.any({ description: 'Never use: inline credentials are rejected (inline-secret); use credentialsSecretRef.' }),
-}, [], { description: 'The cloud provider integration.' });
+}, [], { description: 'The cloud provider integration.', rules: [noInline('credentials', 'inline credentials are refused', 'credentialsSecretRef')] });
 
 export const underlayPoolSchema = s.object({
   node: s.string({ maxLength: 253, check: (v: string) => (/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(v) ? undefined : `"${JSON.stringify(v).slice(1, -1).slice(0, 70)}" is not a Node name`), description: 'The Node these addresses belong to.' }),
   interface: s.string({ maxLength: 15, check: (v: string) => (/^[A-Za-z0-9_.-]+$/.test(v) ? undefined : `"${JSON.stringify(v).slice(1, -1)}" is not an interface name`), description: 'The node\'s network interface the pods attach to, e.g. eth1.' }),
-  subnet: s.string({ check: cidr, description: 'The subnet of that interface, a CIDR.' }),
-  gateway: s.string({ check: ipAddress, description: 'The default gateway of the subnet.' }),
-  ips: s.array(s.string({ check: addressBlock }), { minItems: 1, description: 'The addresses pods on this node and interface may use: IPs, CIDRs or first-last ranges (in a cloud: secondary IPs assigned to the interface).' }),
+  subnet: s.string({ check: cidr, pattern: PATTERNS.cidr, description: 'The subnet of that interface, a CIDR.' }),
+  gateway: s.string({ check: ipAddress, pattern: PATTERNS.ip, description: 'The default gateway of the subnet.' }),
+  ips: s.array(s.string({ check: addressBlock, pattern: PATTERNS.addressBlock }), { minItems: 1, description: 'The addresses pods on this node and interface may use: IPs, CIDRs or first-last ranges (in a cloud: secondary IPs assigned to the interface).' }),
 }, ['node', 'interface', 'subnet', 'ips'], { description: 'Underlay addresses for the pods of one node on one interface.' });
 
 export const underlaySchema = s.section({
@@ -151,7 +169,7 @@ export const gitopsSchema = s.section({
   repo: s.object({
     url: s.string({ maxLength: 2048, description: 'The Git repository: ssh://, user@host:path, https:// or file://; never with credentials in it.' }),
     branch: s.stringDefault('main', { maxLength: 200, description: 'The branch the tree is committed to.' }),
-    secretRef: s.object({ name: s.string({ check: dnsLabelOrSubdomain(), description: 'Name of the Secret, in the profile\'s namespace.' }) }, ['name'], { description: 'A Secret with the Git credentials the operator uses (an ssh key with known_hosts, or a token).' }),
+    secretRef: s.object({ name: s.string({ check: dnsLabelOrSubdomain(), ...subdomain, description: 'Name of the Secret, in the profile\'s namespace.' }) }, ['name'], { description: 'A Secret with the Git credentials the operator uses (an ssh key with known_hosts, or a token).' }),
   }, ['url'], { description: 'Where publish and the operator commit the rendered tree.' }),
   commitMessage: s.stringDefault('netprofile({{cluster}}): {{summary}}', { maxLength: 4096, description: 'The commit message, a handlebars text template with cluster, profile, summary and changes.' }),
   // Operator only (the command line has --review-branch).

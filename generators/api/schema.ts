@@ -4,10 +4,18 @@
 
 export type Check = (value: any) => string | undefined;
 
+/** A CEL rule for the CRD (x-kubernetes-validations): what the API server checks itself. */
+export interface CrdRule { rule: string; message: string; fieldPath?: string; reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate' }
+
 interface Common {
   description?: string;
   /** Extra validation after the type matched; returns an error message or undefined. */
   check?: Check;
+  /**
+   * CEL rules the CRD carries so that the API server refuses what `check` refuses where a
+   * pattern cannot say it; `validate` relies on `check` (the rules must not be stricter).
+   */
+  rules?: readonly CrdRule[];
 }
 
 export interface StringSchema<T extends string = string, D extends boolean = boolean> extends Common {
@@ -15,6 +23,11 @@ export interface StringSchema<T extends string = string, D extends boolean = boo
   enum?: readonly T[];
   default?: T;
   maxLength?: number;
+  /**
+   * A regular expression for the CRD (and the JSON Schema): no stricter than `check`, which
+   * stays the validator (it gives the better message), so kubectl refuses the clearly wrong.
+   */
+  pattern?: string;
   readonly _default?: D;
 }
 export interface IntegerSchema<D extends boolean = boolean> extends Common {
@@ -42,6 +55,9 @@ export interface ArraySchema<I extends Schema = Schema, D extends boolean = bool
   minItems?: number;
   maxItems?: number;
   default?: unknown[];
+  /** x-kubernetes-list-type (and -map-keys for map): how the API server merges and keys items. */
+  listType?: 'atomic' | 'set' | 'map';
+  listMapKeys?: readonly string[];
   readonly _default?: D;
 }
 export interface ObjectSchema<P extends Record<string, Schema> = Record<string, Schema>, R extends string = string, D extends boolean = boolean> extends Common {
@@ -335,21 +351,33 @@ export function printable(v: string, max = 80): string {
 export type OpenAPI = Record<string, unknown>;
 
 export function toOpenAPI(schema: Schema): OpenAPI {
+  const out = openAPINode(schema);
+  if (schema.rules?.length) out['x-kubernetes-validations'] = [...((out['x-kubernetes-validations'] as CrdRule[] | undefined) ?? []), ...schema.rules.map((r) => ({ ...r }))];
+  return out;
+}
+
+function openAPINode(schema: Schema): OpenAPI {
   const base: OpenAPI = {};
   if (schema.description) base.description = schema.description;
   switch (schema.kind) {
     case 'string':
-      return { ...base, type: 'string', ...(schema.enum ? { enum: [...schema.enum] } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}), ...(schema.maxLength ? { maxLength: schema.maxLength } : {}) };
+      return { ...base, type: 'string', ...(schema.enum ? { enum: [...schema.enum] } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}), ...(schema.maxLength ? { maxLength: schema.maxLength } : {}), ...(schema.pattern ? { pattern: schema.pattern } : {}) };
     case 'integer':
       return { ...base, type: 'integer', format: 'int64', ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}), ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}) };
     case 'boolean':
       return { ...base, type: 'boolean', ...(schema.default !== undefined ? { default: schema.default } : {}) };
     case 'choice':
-      // A string-or-boolean scalar has no structural type; the API server keeps it as given and
-      // netprofile validates it (the description names the choices).
-      return { ...base, description: `${schema.description ? `${schema.description} ` : ''}One of: ${schema.choices.join(', ')}.`, 'x-kubernetes-preserve-unknown-fields': true };
+      // A string-or-boolean scalar has no structural type (x-kubernetes-preserve-unknown-fields
+      // keeps it as given), and CEL cannot see such a node (k8s.io/apiserver pkg/cel/common
+      // SchemaDeclType: "Schemas with XPreserveUnknownFields not exposed unless they are
+      // objects"); an enum, a value validation, refuses anything but the choices (an object, a
+      // list, a misspelt string), as netprofile's validator does.
+      return { ...base, description: `${schema.description ? `${schema.description} ` : ''}One of: ${schema.choices.join(', ')}.`, 'x-kubernetes-preserve-unknown-fields': true, enum: [...schema.choices] };
     case 'array':
-      return { ...base, type: 'array', items: toOpenAPI(schema.items), ...(schema.minItems !== undefined ? { minItems: schema.minItems } : {}), ...(schema.maxItems !== undefined ? { maxItems: schema.maxItems } : {}) };
+      return {
+        ...base, type: 'array', items: toOpenAPI(schema.items), ...(schema.minItems !== undefined ? { minItems: schema.minItems } : {}), ...(schema.maxItems !== undefined ? { maxItems: schema.maxItems } : {}),
+        ...(schema.listType ? { 'x-kubernetes-list-type': schema.listType } : {}), ...(schema.listMapKeys ? { 'x-kubernetes-list-map-keys': [...schema.listMapKeys] } : {}),
+      };
     case 'object': {
       const properties: Record<string, OpenAPI> = {};
       for (const [k, child] of Object.entries(schema.properties) as [string, Schema][]) properties[k] = toOpenAPI(child);
@@ -372,7 +400,7 @@ export function toJSONSchema(schema: Schema): Record<string, unknown> {
   if (schema.description) base.description = schema.description;
   switch (schema.kind) {
     case 'string':
-      return { ...base, type: 'string', ...(schema.enum ? { enum: [...schema.enum] } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}), ...(schema.maxLength ? { maxLength: schema.maxLength } : {}) };
+      return { ...base, type: 'string', ...(schema.enum ? { enum: [...schema.enum] } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}), ...(schema.maxLength ? { maxLength: schema.maxLength } : {}), ...(schema.pattern ? { pattern: schema.pattern } : {}) };
     case 'integer':
       return { ...base, type: 'integer', ...(schema.minimum !== undefined ? { minimum: schema.minimum } : {}), ...(schema.maximum !== undefined ? { maximum: schema.maximum } : {}), ...(schema.default !== undefined ? { default: schema.default } : {}) };
     case 'boolean':
