@@ -5,7 +5,7 @@
 // never comes up against a router that requires one.
 import { finding, type RuleUnit } from './registry.js';
 
-export const bgpSecretKey: RuleUnit = {
+export const bgpSecretKey: RuleUnit<'bgp-secret-key'> = {
   id: 'bgp-secret-key',
   severity: 'error',
   summary: 'a BGP passwordSecretRef key the speaker does not read',

@@ -4,7 +4,7 @@
 // the cluster's minor (generators/charts/ccm-images.ts); when it cannot, this warns.
 import { finding, type RuleUnit } from './registry.js';
 
-export const ccmVersionSkew: RuleUnit = {
+export const ccmVersionSkew: RuleUnit<'ccm-version-skew'> = {
   id: 'ccm-version-skew',
   severity: 'warning',
   summary: 'the cloud-controller-manager release does not match the cluster\'s Kubernetes minor',

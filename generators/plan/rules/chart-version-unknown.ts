@@ -4,7 +4,7 @@
 import { finding, type RuleUnit } from './registry.js';
 import { isReleased, nearestReleased } from '../../charts/releases.js';
 
-export const chartVersionUnknown: RuleUnit = {
+export const chartVersionUnknown: RuleUnit<'chart-version-unknown'> = {
   id: 'chart-version-unknown',
   severity: 'error',
   summary: 'a chart version that was never released',

@@ -7,7 +7,7 @@ import { finding, type RuleUnit } from './registry.js';
 /** Hold 9 s / keepalive 3 s: the RFC 4271 ratio (keepalive = hold / 3), above upstream's minimum 3/1. */
 export const BFD_MITIGATION_TIMERS = { holdTimeSeconds: 9, keepAliveTimeSeconds: 3 } as const;
 
-export const ciliumBfdUnsupported: RuleUnit = {
+export const ciliumBfdUnsupported: RuleUnit<'cilium-bfd-unsupported'> = {
   id: 'cilium-bfd-unsupported',
   severity: 'warning',
   summary: "BFD asked for on Cilium's BGP control plane, which has none",

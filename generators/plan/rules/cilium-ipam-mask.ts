@@ -4,7 +4,7 @@ import { finding, type RuleUnit } from './registry.js';
 import { isBlock, parseCIDR } from '../../api/net.js';
 import { clusterPoolMask, maskProblem } from '../cilium-datapath.js';
 
-export const ciliumIpamMask: RuleUnit = {
+export const ciliumIpamMask: RuleUnit<'cilium-ipam-mask'> = {
   id: 'cilium-ipam-mask',
   severity: 'error',
   summary: 'no per-node cluster-pool mask the cilium-operator accepts fits the pod CIDR',

@@ -5,7 +5,7 @@
 // nodes in other subnets is silently blackholed.
 import { finding, type RuleUnit } from './registry.js';
 
-export const nativeRoutingRoutes: RuleUnit = {
+export const nativeRoutingRoutes: RuleUnit<'native-routing-routes'> = {
   id: 'native-routing-routes',
   severity: 'error',
   summary: 'native routing across several node subnets with nothing to distribute the pod routes',

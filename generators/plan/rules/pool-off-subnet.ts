@@ -9,7 +9,7 @@ import { finding, type RuleUnit } from './registry.js';
 
 const L2_IMPLEMENTATIONS = new Set(['metallb', 'purelb', 'cilium']);
 
-export const poolOffSubnet: RuleUnit = {
+export const poolOffSubnet: RuleUnit<'pool-off-subnet'> = {
   id: 'pool-off-subnet',
   severity: 'error',
   summary: 'an L2-announced pool outside every node subnet: nobody would answer ARP/NDP for it',

@@ -5,7 +5,7 @@
 import type { Finding } from '../../api/findings.js';
 import { finding, type RuleUnit } from './registry.js';
 
-export const purelbAutoAssign: RuleUnit = {
+export const purelbAutoAssign: RuleUnit<'purelb-auto-assign'> = {
   id: 'purelb-auto-assign',
   severity: 'warning',
   summary: 'PureLB: autoAssign cannot be honoured (only the ServiceGroup named default serves un-annotated Services)',

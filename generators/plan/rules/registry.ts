@@ -6,15 +6,24 @@ import type { NetworkProfile } from '../../api/profile.js';
 import type { Detection } from '../../detect/detect.js';
 import type { Plan } from '../types.js';
 
+/** A Helm value of spec.cni.cilium.values the chart of the chosen version does not know. */
+export interface UnknownValue { path: string; knownIn: string[]; suggestion?: string }
+
 /** What a check reads: the profile as written, the plan with every decision made, and the facts. */
 export interface RuleContext {
   profile: NetworkProfile;
   plan: Plan;
   facts?: Detection;
+  /**
+   * spec.cni.cilium.values checked against the chart's values schema of the chosen version
+   * (cli/values.ts); undefined when no schema checker was given.
+   */
+  unknownCiliumValues?: UnknownValue[];
 }
 
-export interface RuleUnit {
-  id: RuleId;
+/** One rule. The id is a literal type, so RuleId is the union of the registered ids. */
+export interface RuleUnit<I extends string = RuleId> {
+  id: I;
   /** The usual severity; a check may report a lower one where the rule says so. */
   severity: Severity;
   /** One line, printed by `netprofile rules`. */
@@ -25,11 +34,8 @@ export interface RuleUnit {
   fix: string;
   /** The upstream file or page (or field note) behind the rule. */
   source: string;
-  /**
-   * The check: pure, plan in, findings out. A unit without a check is reported by the planner
-   * itself while it decides (its decision depends on the finding, e.g. l2-on-cloud).
-   */
-  check?: (ctx: RuleContext) => Finding[];
+  /** The check: pure, profile + plan (+ facts) in, findings out. */
+  check: (ctx: RuleContext) => Finding[];
 }
 
 /** A finding of this unit at its usual severity. */
