@@ -1,6 +1,7 @@
 // kube-proxy-replacement-required: Cilium's L2 announcements are part of its kube-proxy
-// replacement (cilium Documentation/network/l2-announcements.rst: "Kube Proxy replacement mode
-// must be enabled"; field note 1 ran kubeProxyReplacement=true).
+// replacement: the install step of cilium Documentation/network/l2-announcements.rst enables
+// "the feature and all the requirements" with kubeProxyReplacement=true, k8sServiceHost and
+// k8sServicePort (field note 1 ran the same).
 import { finding, type RuleUnit } from './registry.js';
 
 export const kubeProxyReplacementRequired: RuleUnit<'kube-proxy-replacement-required'> = {
