@@ -164,6 +164,38 @@ plain('the plain tree still builds with kubectl kustomize, namespaces first', ()
   } finally { dir.cleanup(); }
 });
 
+const cmd = suite('through the commands: render, then validate against the upstream CRDs');
+
+cmd('flux and argocd trees of an example carry the protections and pass netprofile validate', () => {
+  const dir = tempDir();
+  try {
+    const profile = join(examples, 'baremetal-cilium-bgp', 'networkprofile.yaml');
+    for (const target of ['flux', 'argocd']) {
+      const out = join(dir.path, target);
+      const r = cli(['render', profile, '--target', target, '--out', out]);
+      assert.is(r.code, 0, r.stderr);
+      const tree = join(out, 'clusters', 'dc1', 'network');
+      const objs = parseAllDocuments(readFileSync(join(tree, 'controllers', 'cilium.yaml'), 'utf8')).map((d) => d.toJS());
+      if (target === 'flux') {
+        const hr = find(objs, 'HelmRelease', 'cilium');
+        assert.is(hr.metadata.annotations[PRUNE], 'disabled');
+        assert.is(hr.spec.upgrade.strategy.name, 'RetryOnFailure');
+        assert.match(readFileSync(join(tree, 'flux-kustomizations.yaml'), 'utf8'), /deletionPolicy: Orphan/);
+      } else {
+        const app = find(objs, 'Application', 'dc1-cilium');
+        assert.is(app.metadata.annotations['argocd.argoproj.io/sync-options'], 'Prune=false,Delete=false');
+        assert.ok(app.spec.syncPolicy.retry.limit > 0);
+        assert.ok(app.spec.ignoreDifferences.length === 3);
+      }
+      // The new fields exist in the bundled upstream CRDs (helm-controller v1.6.3, kustomize-controller
+      // v1.9.4, Argo CD v3.5.1): validate rejects unknown fields and bad enum values.
+      const v = cli(['validate', tree]);
+      assert.is(v.code, 0, v.stdout + v.stderr);
+      assert.match(v.stdout + v.stderr, / 0 errors/);
+    }
+  } finally { dir.cleanup(); }
+});
+
 const krm = suite('KRM-function wiring under kubectl');
 
 function kubectlKustomize(dir: string, env: NodeJS.ProcessEnv = {}) {
@@ -212,4 +244,5 @@ krm('the Argo CD plugin claims the KRM example path and renders it (the safe way
 flux.run();
 argo.run();
 plain.run();
+cmd.run();
 krm.run();
