@@ -1,6 +1,9 @@
 // The operator's only door to the Kubernetes API, over @kubernetes/client-node 1.4 (2.x needs a
 // newer Node than the 20 we support). Everything else in operator/ sees the KubeApi interface.
 import * as k8s from '@kubernetes/client-node';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { createHash } from 'node:crypto';
 import { GROUP, VERSION } from '../generators/api/profile.js';
 import type { CodedError, KubeObject, ListWatch, WatchEvent } from './informer.js';
 
@@ -108,10 +111,12 @@ export const DEFAULT_DEADLINES: ApiDeadlines = { requestMs: 30_000, watchMinSeco
  * `ms`, or when `stop` aborts (the operator stops or loses its Lease).
  */
 function deadlineOptions(ms: number, stop?: AbortSignal): k8s.ConfigurationOptions {
+  const reuse = keepAlive();
   // The generated clients chain middleware as their Observable (client-node's rxjs stub), as
   // client-node's own setHeaderOptions does.
   const middleware = {
     pre: (ctx: k8s.RequestContext) => {
+      ctx.setAgent(reuse(ctx.getAgent()));
       const t = AbortSignal.timeout(ms);
       ctx.setSignal(stop ? AbortSignal.any([t, stop]) : t);
       return new k8s.Observable(Promise.resolve(ctx));
@@ -119,6 +124,27 @@ function deadlineOptions(ms: number, stop?: AbortSignal): k8s.ConfigurationOptio
     post: (r: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(r)),
   };
   return { middleware: [middleware as any], middlewareMergeStrategy: 'append' } as k8s.ConfigurationOptions;
+}
+
+/**
+ * client-node 1.4 builds a new http(s).Agent for every request (KubeConfig
+ * applySecurityAuthentication), and node-fetch sends "Connection: close" without one: each call
+ * would open a new connection (a TLS handshake in a cluster). This keeps one keep-alive agent
+ * per set of TLS options and hands it to every request; proxy agents are left alone.
+ */
+function keepAlive(): (agent: unknown) => any {
+  let cached: { key: string; agent: http.Agent } | null = null;
+  return (agent) => {
+    if (!(agent instanceof http.Agent) || (agent.constructor !== http.Agent && agent.constructor !== https.Agent)) return agent;
+    const o = (agent as unknown as { options?: Record<string, unknown> }).options ?? {};
+    const key = createHash('sha256').update(JSON.stringify([agent.constructor === https.Agent, o.ca, o.cert, o.key, o.pfx, o.passphrase, o.rejectUnauthorized, o.servername])).digest('hex');
+    if (cached?.key !== key) {
+      cached?.agent.destroy();
+      const Ctor = agent.constructor as typeof http.Agent;
+      cached = { key, agent: new Ctor({ ...o, keepAlive: true, maxSockets: 32 }) };
+    }
+    return cached.agent;
+  };
 }
 
 function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: string, d: ApiDeadlines, stop?: AbortSignal): ListWatch['watch'] {

@@ -111,7 +111,7 @@ export class Operator {
     this.profiles = new Informer(o.api.profiles(o.namespace), {
       onChange: (type, obj, old) => {
         const key = objectKey(obj);
-        this.secrets.refresh();
+        this.secrets.track(type, obj);
         if (type === 'DELETED') { this.queue.forget(key); this.reconciler.forget(key); return; }
         if (type === 'MODIFIED' && old && !updateMatters(old, obj)) return;
         this.queue.add(key);

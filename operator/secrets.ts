@@ -69,6 +69,24 @@ export class SecretWatch {
 
   constructor(private readonly o: SecretWatchOptions) {}
 
+  /** Profiles with a secretRef, per namespace (kept up to date by track()). */
+  private readonly referencing = new Map<string, Set<string>>();
+
+  /**
+   * One profile event: starts the namespace's watch when its first profile with a secretRef
+   * appears, stops it when the last goes. Constant work per event, so a first sync of N
+   * profiles does not cost N² (refresh() recounts everything).
+   */
+  track(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? 'default';
+    const has = type !== 'DELETED' && secretRefOf(obj) !== null;
+    const set = this.referencing.get(ns) ?? new Set<string>();
+    const before = set.size;
+    if (has) set.add(obj.metadata.name); else set.delete(obj.metadata.name);
+    if (set.size) this.referencing.set(ns, set); else this.referencing.delete(ns);
+    if ((before === 0) !== (set.size === 0)) this.refresh();
+  }
+
   /** Starts a watch for each namespace that now has a secretRef, stops those that have none. */
   refresh(): void {
     if (this.stopped) return;

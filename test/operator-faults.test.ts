@@ -309,14 +309,14 @@ fence('a profile that moved to a new generation while publishing: the old tree i
   let calls = 0;
   const h = await harness();
   const pushedPools: string[] = [];
-  // Holds the first publish until generation 2 is in the cache, then pushes as publishTrees
-  // does: beforePush first.
+  // Holds the first publish until generation 2 is in the cache, then hands it to the real
+  // publisher: publishTrees calls the operator's beforePush right before its push.
   const racing: Publisher = async (req: any) => {
     calls++;
     if (calls === 1) await waitFor(() => h.operators[0]?.profiles.store.get(`${NS}/lab`)?.metadata.generation === 2, 'generation 2 in the cache');
-    await req.beforePush?.();
+    const r = await gitPublisher(req);
     pushedPools.push(JSON.parse(req.trees[0].files['.netprofile/plan.json']).loadBalancer?.pools?.[0]?.addresses?.[0] ?? '?');
-    return gitPublisher(req);
+    return r;
   };
   try {
     h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
@@ -344,7 +344,7 @@ fence('the Lease taken over mid-publish: the push is refused and the operator re
     const lease = h.fake.leases.get(`${NS}/netprofile-operator`);
     lease.spec.holderIdentity = 'op-other';
     lease.metadata.resourceVersion = h.fake.touch();
-    await req.beforePush?.();
+    // The real publisher: publishTrees' beforePush re-reads the Lease right before the push.
     return gitPublisher(req);
   };
   try {
@@ -362,6 +362,32 @@ fence('the Lease taken over mid-publish: the push is refused and the operator re
     await sleep(300);
     assert.is(h.fake.writes({ leases: true }).length, writes, 'no more campaigning or writing');
   } finally { await h.done(); }
+});
+
+fence('stop kills a git that hangs on a silent remote, then releases the Lease', async () => {
+  const { createServer } = await import('node:net');
+  const sockets: any[] = [];
+  // Accepts TCP and never answers (a wedged Git host).
+  const silent = createServer((s) => { sockets.push(s); });
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const port = (silent.address() as any).port;
+  const h = await harness();
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    h.fake.addProfile(l2Profile('lab', `http://127.0.0.1:${port}/fleet.git`));
+    const op = await h.start({ leaderElect: true });
+    await waitFor(() => sockets.length > 0, 'git connected to the silent remote');
+    const t0 = Date.now();
+    const clean = await op.stop(5000);
+    assert.ok(clean, 'the hung git ended when the work was aborted');
+    assert.ok(Date.now() - t0 < 4000, `stopped in ${Date.now() - t0} ms`);
+    assert.is(h.fake.leases.get(`${NS}/netprofile-operator`).spec.holderIdentity, '', 'released after the runnables ended');
+    assert.equal(h.fake.statusPatches().filter((p) => JSON.stringify(p.body).includes('PublishFailed')), [], 'an abort is not reported as a failure');
+  } finally {
+    await h.done();
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
 });
 
 fence.run();
