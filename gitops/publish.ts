@@ -1,7 +1,7 @@
 // publishTrees / diffTrees: commit rendered trees under their spec.gitops.path in ONE commit and
 // push, in a temporary clone, with no empty commits, bounded retries on a moved branch, and hand
 // edits reported instead of overwritten. The CLI (publish, diff, demo) and the operator call this.
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -258,7 +258,7 @@ async function openSession(options: PublishOptions) {
     return {
       branch, repoLabel,
       message: (files: CommitChanges) => renderMessage(messageContext(trees, files, paths)),
-      compute: () => compute(git, [...trees, ...remove.map((path) => ({ path, files: {}, removed: true }))], paths, branch, objectFormat, clone, repoLabel),
+      compute: () => compute(git, [...trees, ...remove.map((path) => ({ path, files: {}, removed: true }))], paths, branch, objectFormat, clone, work, repoLabel),
       diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,
         // The manifest changes whenever a file does; the files themselves are the diff to read.
         ...paths.map((p) => `:(exclude,literal)${p}/${MANIFEST}`)]),
@@ -424,11 +424,36 @@ function parseManifest(text: string): Map<string, string> {
   return out;
 }
 
-async function fetchBase(git: Git, branch: string): Promise<string | null> {
-  const heads = (await git.raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])).trim();
-  if (!heads) return null;
+/** The branch head on the remote (one `ls-remote`), or null when the branch does not exist. */
+async function remoteHeadOf(git: Git, branch: string): Promise<string | null> {
+  const line = (await git.raw(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`])).split('\n').find((l) => l.endsWith(`\trefs/heads/${branch}`));
+  return line ? line.slice(0, line.indexOf('\t')) : null;
+}
+
+/**
+ * The branch head and its objects in the clone: `ls-remote`, then a depth-1 fetch only when the
+ * clone does not have that head yet (a kept clone fetches nothing when nothing moved).
+ */
+async function fetchBase(git: Git, branch: string, clone: string): Promise<string | null> {
+  const head = await remoteHeadOf(git, branch);
+  if (!head) return null;
+  if (readRef(clone, `refs/remotes/origin/${branch}`) === head) return head;
   await git.raw(['fetch', '-q', '--no-tags', '--depth=1', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
-  return (await git.raw(['rev-parse', '--verify', `refs/remotes/origin/${branch}^{commit}`])).trim();
+  // The branch may have moved again between ls-remote and fetch: the fetched ref is the base.
+  return readRef(clone, `refs/remotes/origin/${branch}`) ?? (await git.raw(['rev-parse', '--verify', `refs/remotes/origin/${branch}^{commit}`])).trim();
+}
+
+/** A ref of the clone read from its files (loose, then packed-refs): no git process. */
+function readRef(clone: string, ref: string): string | null {
+  const gitDir = join(clone, '.git');
+  try { const v = readFileSync(join(gitDir, ...ref.split('/')), 'utf8').trim(); if (/^[0-9a-f]{40,64}$/.test(v)) return v; } catch { /* not loose */ }
+  try {
+    for (const line of readFileSync(join(gitDir, 'packed-refs'), 'utf8').split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp > 0 && line.slice(sp + 1) === ref && /^[0-9a-f]{40,64}$/.test(line.slice(0, sp))) return line.slice(0, sp);
+    }
+  } catch { /* no packed refs */ }
+  return null;
 }
 
 function parseLsTree(out: string): Entry[] {
@@ -442,18 +467,30 @@ function parseLsTree(out: string): Entry[] {
 /** A tree to publish, or (removed) a published path to empty. */
 type Target = Pick<RenderedTree, 'path' | 'files'> & { removed?: boolean };
 
-async function compute(git: Git, trees: Target[], paths: string[], branch: string, format: string, clone: string, label: string): Promise<Computed> {
-  const base = await fetchBase(git, branch);
-  const emptyTree = (await git.raw(['hash-object', '-t', 'tree', '/dev/null'])).trim();
-  const baseTree = base ? (await git.raw(['rev-parse', `${base}^{tree}`])).trim() : emptyTree;
-  const conflicts: string[] = [];
+/** Git's order of paths in a tree walk (byte order of the full paths). */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+export const emptyTreeId = (format: string) => createHash(format === 'sha256' ? 'sha256' : 'sha1').update('tree 0\0').digest('hex');
+
+/**
+ * What the commit would change, with a number of git processes that does not grow with the fleet:
+ * ls-remote (+ fetch when the head moved), ONE `ls-tree -r -t` of the whole base tree, ONE
+ * `cat-file --batch` for the manifests and the blobs whose content must be checked against them;
+ * blob ids of the rendered files are computed here. Only when something changed: ONE
+ * `hash-object -w --stdin-paths` for the new blobs, then read-tree, ONE `update-index
+ * --index-info` and write-tree.
+ */
+async function compute(git: Git, trees: Target[], paths: string[], branch: string, format: string, clone: string, work: string, label: string): Promise<Computed> {
+  const base = await fetchBase(git, branch, clone);
+  const baseTree = base ? `${base}^{tree}` : emptyTreeId(format);
+  const entries = new Map<string, Entry>();
+  if (base) for (const e of parseLsTree(await git.raw(['ls-tree', '-r', '-t', '-z', '--full-tree', base]))) entries.set(e.path, e);
   // Symlinks or files along the path in the committed tree: refuse (a checkout would follow them).
-  if (base) {
-    const prefixes = new Set<string>();
-    for (const p of paths) { const s = p.split('/'); for (let i = 1; i <= s.length; i++) prefixes.add(s.slice(0, i).join('/')); }
-    const along = parseLsTree(await git.raw(['ls-tree', '-z', '--full-tree', base, '--', ...[...prefixes].sort()]));
-    for (const e of along) {
-      if (!prefixes.has(e.path)) continue;
+  for (const p of paths) {
+    const s = p.split('/');
+    for (let i = 1; i <= s.length; i++) {
+      const e = entries.get(s.slice(0, i).join('/'));
+      if (!e) break;
       if (e.mode === '120000') {
         const target = (await git.raw(['cat-file', 'blob', e.sha])).trim();
         throw new PublishRefused(`${label}: spec.gitops.path goes through the symlink ${e.path} → ${target} in branch ${branch}; netprofile publishes only into real directories, never through a link (it could lead out of the repository)`);
@@ -461,54 +498,98 @@ async function compute(git: Git, trees: Target[], paths: string[], branch: strin
       if (e.type !== 'tree') throw new PublishRefused(`${label}: spec.gitops.path needs ${e.path} to be a directory, but branch ${branch} has a ${e.type === 'commit' ? 'submodule' : 'file'} there`);
     }
   }
+  // Every non-tree entry of the base under the published paths, per path.
+  const under = new Map<string, Entry[]>(paths.map((p) => [p, []]));
+  for (const e of entries.values()) {
+    if (e.type === 'tree') continue;
+    const slash = e.path.lastIndexOf('/');
+    for (let cut = slash; cut > 0; cut = e.path.lastIndexOf('/', cut - 1)) {
+      const list = under.get(e.path.slice(0, cut));
+      if (list) { list.push(e); break; }
+    }
+  }
+  // What should be there: path → { blob id, content }.
+  const desired = new Map<string, { sha: string; content: string }>();
+  void work;
+  const ours = new Map<string, Record<string, string>>();
   for (const tree of trees) {
     const path = normalisePath(tree.path);
-    const ours: Record<string, string> = { ...tree.files };
-    ours[MANIFEST] = manifestFor(tree.files);
-    const theirs = base ? parseLsTree(await git.raw(['ls-tree', '-r', '-z', '--full-tree', base, '--', path])) : [];
-    const manifestEntry = theirs.find((e) => e.path === `${path}/${MANIFEST}`);
-    const manifest = manifestEntry ? parseManifest(await git.raw(['cat-file', 'blob', manifestEntry.sha])) : new Map<string, string>();
-    for (const e of theirs) {
+    const files: Record<string, string> = { ...tree.files, [MANIFEST]: manifestFor(tree.files) };
+    ours.set(path, files);
+    if (tree.removed) continue;
+    for (const [rel, content] of Object.entries(files)) desired.set(`${path}/${rel}`, { sha: blobId(content, format), content });
+  }
+  // Hand edits: a file there that is neither what we render now nor what our manifest vouches for.
+  const toRead: string[] = [];
+  const suspects: { e: Entry; path: string; rel: string }[] = [];
+  for (const [path, list] of under) {
+    const files = ours.get(path)!;
+    for (const e of list) {
       const rel = e.path.slice(path.length + 1);
-      if (rel === MANIFEST) continue;
-      if (e.mode === '100644' && rel in ours && e.sha === blobId(ours[rel], format)) continue;
-      if (e.mode === '100644' && manifest.has(rel) && sha256(await git.buffer(['cat-file', 'blob', e.sha])) === manifest.get(rel)) continue;
+      if (rel === MANIFEST) { toRead.push(e.sha); continue; }
+      if (e.mode === '100644' && rel in files && e.sha === desired.get(e.path)?.sha) continue;
+      suspects.push({ e, path, rel });
+      if (e.mode === '100644') toRead.push(e.sha);
+    }
+  }
+  const conflicts: string[] = [];
+  if (suspects.length) {
+    const objects = await git.catFileBatch(toRead);
+    const manifests = new Map<string, Map<string, string>>();
+    for (const path of paths) {
+      const m = entries.get(`${path}/${MANIFEST}`);
+      const text = m ? objects.get(m.sha)?.content.toString('utf8') : undefined;
+      manifests.set(path, text ? parseManifest(text) : new Map());
+    }
+    for (const { e, path, rel } of suspects) {
+      const vouched = manifests.get(path)!.get(rel);
+      const content = e.mode === '100644' ? objects.get(e.sha)?.content : undefined;
+      if (vouched && content && sha256(content) === vouched) continue;
       conflicts.push(e.path);
     }
   }
-  // Build the new tree in the clone's index: start from the branch head, drop the paths, add
-  // the rendered files. The clone has no checkout, so the only files on disk are ours.
-  for (const p of paths) rmSync(join(clone, p.split('/')[0]), { recursive: true, force: true });
-  await git.raw(base ? ['read-tree', base] : ['read-tree', '--empty']);
-  await git.raw(['rm', '--cached', '-r', '-q', '--ignore-unmatch', '--', ...paths]);
-  for (const tree of trees) {
-    if (tree.removed) continue;
-    const path = normalisePath(tree.path);
-    const files: Record<string, string> = { ...tree.files, [MANIFEST]: manifestFor(tree.files) };
-    for (const [rel, content] of Object.entries(files)) {
-      const full = join(clone, ...path.split('/'), ...rel.split('/'));
-      mkdirSync(dirname(full), { recursive: true });
-      writeFileSync(full, content);
-    }
+  // The changes, from the base entries and the desired ones: no diff-tree needed.
+  const all: CommitChanges = { added: [], changed: [], removed: [] };
+  const baseUnder = new Map<string, Entry>();
+  for (const list of under.values()) for (const e of list) baseUnder.set(e.path, e);
+  for (const [p, d] of desired) {
+    const e = baseUnder.get(p);
+    if (!e) all.added.push(p);
+    else if (e.sha !== d.sha || e.mode !== '100644') all.changed.push(p);
   }
-  const written = trees.filter((t) => !t.removed).map((t) => normalisePath(t.path));
-  if (written.length) await git.raw(['-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', 'add', '-f', '--', ...written]);
-  const tree = (await git.raw(['write-tree'])).trim();
-  const files: CommitChanges = { added: [], changed: [], removed: [] };
-  if (tree !== baseTree) {
-    const out = await git.raw(['diff-tree', '-r', '-z', '--no-renames', '--name-status', baseTree, tree, '--', ...paths]);
-    const parts = out.split('\0').filter(Boolean);
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const status = parts[i][0];
-      (status === 'A' ? files.added : status === 'D' ? files.removed : files.changed).push(parts[i + 1]);
-    }
-  }
+  for (const p of baseUnder.keys()) if (!desired.has(p)) all.removed.push(p);
+  for (const l of [all.added, all.changed, all.removed]) l.sort(byteOrder);
+  const changed = all.added.length + all.changed.length + all.removed.length > 0;
   // The manifest is bookkeeping: it changes exactly when another file does, so it is not listed
   // (unless it is the only difference, e.g. someone deleted it).
   const onlyManifest = (l: string[]) => l.filter((f) => !f.endsWith(`/${MANIFEST}`));
-  const listed = { added: onlyManifest(files.added), changed: onlyManifest(files.changed), removed: onlyManifest(files.removed) };
-  const shown = listed.added.length + listed.changed.length + listed.removed.length ? listed : files;
-  return { base, baseTree, tree, changed: tree !== baseTree, files: shown, conflicts: conflicts.sort() };
+  const listed = { added: onlyManifest(all.added), changed: onlyManifest(all.changed), removed: onlyManifest(all.removed) };
+  const shown = listed.added.length + listed.changed.length + listed.removed.length ? listed : all;
+  if (!changed) return { base, baseTree, tree: '', changed, files: shown, conflicts: conflicts.sort() };
+
+  // Blobs the base does not have yet, streamed into ONE `git fast-import` (blob commands only:
+  // no temporary files, one pack; git/git Documentation/git-fast-import.txt, v2.39.5: `blob`, `data`).
+  const known = new Set<string>();
+  for (const e of entries.values()) if (e.type === 'blob') known.add(e.sha);
+  const fresh = new Map<string, Buffer>();
+  for (const d of desired.values()) if (!known.has(d.sha) && !fresh.has(d.sha)) fresh.set(d.sha, Buffer.from(d.content, 'utf8'));
+  if (fresh.size) {
+    const stream: Buffer[] = [];
+    for (const body of fresh.values()) stream.push(Buffer.from(`blob\ndata ${body.length}\n`), body, Buffer.from('\n'));
+    stream.push(Buffer.from('done\n'));
+    await git.raw(['fast-import', '--quiet', '--done'], { input: Buffer.concat(stream) });
+  }
+  // The new tree: the base in a private index, our paths replaced, in one update-index.
+  const index = { GIT_INDEX_FILE: join(work, 'index') };
+  rmSync(index.GIT_INDEX_FILE, { force: true });
+  await git.raw(base ? ['read-tree', base] : ['read-tree', '--empty'], { env: index });
+  const zero = '0'.repeat(format === 'sha256' ? 64 : 40);
+  const lines: string[] = [];
+  for (const p of baseUnder.keys()) if (!desired.has(p)) lines.push(`0 ${zero}\t${p}`);
+  for (const [p, d] of desired) lines.push(`100644 ${d.sha}\t${p}`);
+  await git.raw(['update-index', '--replace', '-z', '--index-info'], { input: lines.join('\0') + '\0', env: index });
+  const tree = (await git.raw(['write-tree'], { env: index })).trim();
+  return { base, baseTree, tree, changed, files: shown, conflicts: conflicts.sort() };
 }
 
 /** 'ok', or why the push did not land and should be retried on the new head. */

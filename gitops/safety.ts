@@ -72,24 +72,45 @@ const KEY_PATTERNS: { name: string; re: RegExp }[] = [
  */
 export function scanForSecrets(trees: RenderedTree[]): TreeProblem[] {
   const problems: TreeProblem[] = [];
+  const parsed = new Map<string, { kind: string; name: string; index: number }[]>();
+  const keyed = new Map<string, { name: string; line: number }[]>();
   for (const tree of trees) {
     const base = normalisePath(tree.path);
     for (const [file, content] of Object.entries(tree.files)) {
       const where = `${base}/${file}`;
-      if (/\.ya?ml$/i.test(file) || /^\s*(apiVersion|kind):/m.test(content)) {
-        for (const kind of secretKinds(content)) {
+      // A Secret's kind is the word "Secret" on its own (plain, quoted, block, tagged or anchored
+      // scalars all end it with a non-word character), or written with an escape (a backslash in a
+      // double-quoted scalar); folding cannot hide it otherwise. Only such files are parsed, and
+      // each distinct content once per scan (fleets repeat files).
+      if ((/\.ya?ml$/i.test(file) || /^\s*(apiVersion|kind):/m.test(content)) && MAY_NAME_SECRET.test(content)) {
+        let kinds = parsed.get(content);
+        if (!kinds) { kinds = secretKinds(content); parsed.set(content, kinds); }
+        for (const kind of kinds) {
           problems.push({ profile: tree.profile, file: where, message: `holds ${withArticle(kind.kind)} (${kind.name}, document ${kind.index + 1}); netprofile never writes Secrets to Git: reference a Secret the cluster already has` });
         }
       }
-      const lines = content.split('\n');
-      for (const { name, re } of KEY_PATTERNS) {
-        const line = lines.findIndex((l) => re.test(l));
-        if (line >= 0) problems.push({ profile: tree.profile, file: where, message: `line ${line + 1} looks like ${name}; key material never goes to Git: keep it in a Secret and reference it` });
-      }
+      let keys = keyed.get(content);
+      if (!keys) { keys = keyMaterial(content); keyed.set(content, keys); }
+      for (const { name, line } of keys) problems.push({ profile: tree.profile, file: where, message: `line ${line + 1} looks like ${name}; key material never goes to Git: keep it in a Secret and reference it` });
     }
   }
   return problems;
 }
+
+/** The first line of each kind of key material in `content`. */
+function keyMaterial(content: string): { name: string; line: number }[] {
+  const found: { name: string; line: number }[] = [];
+  let lines: string[] | undefined;
+  for (const { name, re } of KEY_PATTERNS) {
+    if (!re.test(content)) continue; // no line can match what the whole text does not hold
+    lines ??= content.split('\n');
+    const line = lines.findIndex((l) => re.test(l));
+    if (line >= 0) found.push({ name, line });
+  }
+  return found;
+}
+
+const MAY_NAME_SECRET = /(?:^|[^A-Za-z0-9_])Secret(?:[^A-Za-z0-9_]|$)|\\/;
 
 function secretKinds(content: string): { kind: string; name: string; index: number }[] {
   const found: { kind: string; name: string; index: number }[] = [];
