@@ -10,6 +10,12 @@ import { detectEnvironment, nodeFactsFromList, type Detection } from '../generat
 import { PLATFORMS, platformFor } from '../generators/platforms/platforms.js';
 import { cli, root } from './helpers.js';
 import { bareMetal, plan, type Raw } from './profiles.js';
+import { ciliumValues, renderCilium } from '../generators/components/cilium.js';
+import type { Plan } from '../generators/plan/types.js';
+import { resolveAuto, type AutoRow } from '../generators/plan/auto.js';
+import { renderTree } from '../generators/render.js';
+import { validateFiles } from '../generators/validate/validate.js';
+import { loadBundle } from '../cli/values.js';
 
 const dir = join(root, 'test', 'fixtures', 'platforms');
 const nodesOf = (file: string) => parse(readFileSync(join(dir, file), 'utf8'));
@@ -175,6 +181,205 @@ test('a cluster half initialised (some nodes still wait for the CCM) is mixed, n
   const d = detectEnvironment(nodeFactsFromList(doc, 'x.yaml'));
   assert.is(d.type, null);
   assert.ok(!d.perNode.some((v) => v.type === 'bare-metal'));
+});
+
+// ---- per platform: the verdict, the rendered Cilium values and the manual steps -------------
+
+/** A profile whose environment comes from the nodes; Cilium 1.18.3 with the given kube-proxy. */
+function profileFor(kubeProxy: 'none' | 'iptables', podCIDRs: string[], patch: (p: Raw) => void = () => {}): Raw {
+  const p: Raw = {
+    apiVersion: 'netprofile.io/v1alpha1', kind: 'NetworkProfile', metadata: { name: 'platform' },
+    spec: {
+      cluster: { name: 'platform', podCIDRs, serviceCIDRs: ['10.96.0.0/16'], kubeProxy, ...(kubeProxy === 'none' ? { apiServer: { host: '10.20.0.10', port: 6443 } } : {}) },
+      environment: { type: 'auto' },
+      cni: { provider: 'cilium', cilium: { version: '1.18.3' } },
+      loadBalancer: {},
+      cloud: { credentialsSecretRef: { name: 'ccm-credentials', namespace: 'kube-system' } },
+    },
+  };
+  patch(p);
+  return p;
+}
+
+/** The value at a dotted path of the rendered values ("ipam.mode"). */
+const at = (v: Record<string, unknown>, path: string) => path.split('.').reduce<any>((o, k) => (o == null ? undefined : o[k]), v);
+
+interface Case {
+  file: string;
+  profile: Raw;
+  platform: string;
+  datapath: string;
+  values: Record<string, unknown>;
+  /** Keys that must not be rendered. */
+  absent?: string[];
+  steps: RegExp[];
+  /** Expected platform findings (rule:severity), exactly. */
+  platformFindings: string[];
+}
+
+const L2 = (p: Raw) => { p.spec.loadBalancer = { pools: [{ name: 'lan', addresses: ['10.20.0.240/28'] }] }; p.spec.cluster.nodeCIDRs = ['10.20.0.0/24']; };
+const cases: Case[] = [
+  { file: 'kubeadm.yaml', platform: 'kubeadm', datapath: 'tunnel', profile: profileFor('none', ['10.244.0.0/16'], L2),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel', tunnelProtocol: 'vxlan', kubeProxyReplacement: true, k8sServiceHost: '10.20.0.10' },
+    absent: ['eni', 'gke', 'aksbyocni', 'alibabacloud', 'nodeinit', 'securityContext'],
+    steps: [/kubeadm init --skip-phases=addon\/kube-proxy/], platformFindings: [] },
+  { file: 'kind.yaml', platform: 'kind', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16'], L2),
+    values: { 'ipam.mode': 'kubernetes', routingMode: 'tunnel', kubeProxyReplacement: false }, absent: ['ipam.operator.clusterPoolIPv4PodCIDRList'],
+    steps: [/networking\.disableDefaultCNI: true/], platformFindings: ['platform-cni:warning'] },
+  { file: 'k3s.yaml', platform: 'k3s', datapath: 'tunnel', profile: profileFor('none', ['10.42.0.0/16'], (p) => { p.spec.loadBalancer = { pools: [{ name: 'lan', addresses: ['192.168.50.240/28'] }] }; p.spec.cluster.nodeCIDRs = ['192.168.50.0/24']; }),
+    values: { 'ipam.mode': 'cluster-pool', 'ipam.operator.clusterPoolIPv4PodCIDRList': ['10.42.0.0/16'], routingMode: 'tunnel' }, absent: ['operator'],
+    steps: [/--flannel-backend=none --disable-network-policy --disable-kube-proxy/], platformFindings: ['platform-cni:warning'] },
+  { file: 'k3s-single.yaml', platform: 'k3s', datapath: 'tunnel', profile: profileFor('iptables', ['10.42.0.0/16'], (p) => { p.spec.loadBalancer = { pools: [{ name: 'lan', addresses: ['192.168.1.240/28'] }] }; p.spec.cluster.nodeCIDRs = ['192.168.1.0/24']; }),
+    values: { 'ipam.mode': 'cluster-pool', 'operator.replicas': 1, routingMode: 'tunnel' },
+    steps: [/--flannel-backend=none --disable-network-policy \(/], platformFindings: ['platform-cni:warning'] },
+  { file: 'rke2.yaml', platform: 'rke2', datapath: 'tunnel', profile: profileFor('none', ['10.42.0.0/16'], (p) => { p.spec.loadBalancer = { pools: [{ name: 'lan', addresses: ['10.30.1.240/28'] }] }; p.spec.cluster.nodeCIDRs = ['10.30.1.0/24']; }),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel', kubeProxyReplacement: true },
+    steps: [/cni: none and disable-kube-proxy: true in \/etc\/rancher\/rke2\/config\.yaml/], platformFindings: ['platform-cni:warning'] },
+  { file: 'talos.yaml', platform: 'talos', datapath: 'tunnel',
+    profile: profileFor('none', ['10.244.0.0/16'], (p) => { delete p.spec.cluster.apiServer; p.spec.loadBalancer = { pools: [{ name: 'lan', addresses: ['10.5.0.240/28'] }] }; p.spec.cluster.nodeCIDRs = ['10.5.0.0/24']; }),
+    values: {
+      'ipam.mode': 'kubernetes', kubeProxyReplacement: true, k8sServiceHost: 'localhost', k8sServicePort: 7445,
+      'securityContext.capabilities.ciliumAgent': ['CHOWN', 'KILL', 'NET_ADMIN', 'NET_RAW', 'IPC_LOCK', 'SYS_ADMIN', 'SYS_RESOURCE', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'],
+      'securityContext.capabilities.cleanCiliumState': ['NET_ADMIN', 'SYS_ADMIN', 'SYS_RESOURCE'],
+      'cgroup.autoMount.enabled': false, 'cgroup.hostRoot': '/sys/fs/cgroup', 'bpf.masquerade': true, 'bpf.hostLegacyRouting': true,
+    },
+    steps: [/cluster\.network\.cni\.name: none and cluster\.proxy\.disabled: true/], platformFindings: ['platform-cni:warning'] },
+  { file: 'eks.yaml', platform: 'eks', datapath: 'aws-eni', profile: profileFor('iptables', ['10.1.0.0/16']),
+    values: { 'ipam.mode': 'eni', 'eni.enabled': true, routingMode: 'native' }, absent: ['ipv4NativeRoutingCIDR', 'autoDirectNodeRoutes'],
+    steps: [/patch daemonset aws-node/, /EC2 privileges/, /node\.cilium\.io\/agent-not-ready=true:NoExecute/], platformFindings: ['platform-cni:warning'] },
+  { file: 'gke.yaml', platform: 'gke', datapath: 'gke', profile: profileFor('iptables', ['10.60.0.0/14']),
+    values: { 'ipam.mode': 'kubernetes', routingMode: 'native', ipv4NativeRoutingCIDR: '10.60.0.0/14', 'gke.enabled': true,
+      'nodeinit.enabled': true, 'nodeinit.reconfigureKubelet': true, 'nodeinit.removeCbrBridge': true, 'cni.binPath': '/home/kubernetes/bin' },
+    steps: [/without Dataplane V2/, /clusterIpv4Cidr/], platformFindings: ['platform-cni:warning'] },
+  { file: 'aks.yaml', platform: 'aks', datapath: 'aks-byocni', profile: profileFor('iptables', ['192.168.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel', 'aksbyocni.enabled': true, 'ipam.operator.clusterPoolIPv4PodCIDRList': ['192.168.0.0/16'] },
+    steps: [/--network-plugin none/], platformFindings: ['platform-cni:warning'] },
+  { file: 'aks-cilium.yaml', platform: 'aks', datapath: 'aks-byocni', profile: profileFor('iptables', ['192.168.0.0/16']),
+    values: { 'aksbyocni.enabled': true }, steps: [/--network-plugin none/], platformFindings: ['platform-cni:error'] },
+  { file: 'ack.yaml', platform: 'ack', datapath: 'alibabacloud-eni', profile: profileFor('iptables', ['172.16.0.0/16']),
+    values: { 'ipam.mode': 'alibabacloud', 'alibabacloud.enabled': true, enableIPv4Masquerade: false, routingMode: 'native' }, absent: ['ipv4NativeRoutingCIDR'],
+    steps: [/delete daemonset <terway/, /cilium-alibabacloud/, /security groups/], platformFindings: ['platform-cni:warning'] },
+  { file: 'alibaba-ecs.yaml', platform: 'alibaba-ecs', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, absent: ['alibabacloud'], steps: [/UDP 8472/], platformFindings: [] },
+  { file: 'aws-ec2.yaml', platform: 'aws-ec2', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, absent: ['eni'], steps: [/UDP 8472/], platformFindings: [] },
+  { file: 'gce.yaml', platform: 'gce', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, absent: ['gke', 'nodeinit'], steps: [/UDP 8472/], platformFindings: [] },
+  { file: 'azure-vm.yaml', platform: 'azure-vm', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, absent: ['aksbyocni', 'azure'], steps: [/UDP 8472/], platformFindings: [] },
+  { file: 'openstack.yaml', platform: 'openstack', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, steps: [/UDP 8472/], platformFindings: [] },
+  { file: 'hetzner-cloud.yaml', platform: 'hetzner-cloud', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, steps: [/UDP 8472/], platformFindings: [] },
+  { file: 'digitalocean.yaml', platform: 'digitalocean', datapath: 'tunnel', profile: profileFor('iptables', ['10.244.0.0/16']),
+    values: { 'ipam.mode': 'cluster-pool', routingMode: 'tunnel' }, steps: [/UDP 8472/], platformFindings: [] },
+];
+
+const planOf = (file: string, raw: Raw): Plan => plan(raw, { facts: detect(file) });
+const platformFindings = (p: Plan) => p.findings.filter((f) => f.rule === 'platform-cni' || f.rule === 'platform-datapath').map((f) => `${f.rule}:${f.severity}`);
+
+for (const c of cases) {
+  test(`platform ${c.platform} (${c.file}): datapath ${c.datapath}, rendered values, manual steps`, () => {
+    const p = planOf(c.file, c.profile);
+    assert.is(p.platform?.id, c.platform);
+    assert.is(p.platform?.datapathMode, c.datapath);
+    assert.ok(p.decisions.some((d) => d.field === 'platform' && d.value === c.platform && d.fact?.startsWith(`platform ${c.platform}`)));
+    const values = ciliumValues(p);
+    for (const [k, v] of Object.entries(c.values)) assert.equal(at(values, k), v, `${c.file}: ${k}`);
+    for (const k of c.absent ?? []) assert.is(at(values, k), undefined, `${c.file}: ${k} must not be rendered`);
+    const steps = renderCilium(p).manualSteps;
+    for (const re of c.steps) assert.ok(steps.some((s) => re.test(s)), `${c.file}: no step ${re} in ${JSON.stringify(steps)}`);
+    assert.equal(platformFindings(p), c.platformFindings, JSON.stringify(p.findings));
+    // Only kubeadm itself gets the kubeadm step.
+    if (c.platform !== 'kubeadm') assert.ok(!steps.some((s) => /kubeadm init/.test(s)), `${c.file}: kubeadm step on ${c.platform}`);
+    assert.ok(!p.findings.some((f) => f.rule === 'environment-unknown' || f.rule === 'api-server-required'), JSON.stringify(p.findings));
+  });
+}
+
+test('every platform tree validates: each chart value the platform sets is a value of the 1.18 chart (or read by its templates)', () => {
+  const bundle = loadBundle();
+  let checked = 0;
+  for (const c of cases) {
+    const p = planOf(c.file, c.profile);
+    if (p.findings.some((f) => f.severity === 'error')) continue; // aks-cilium: refused, nothing rendered
+    checked++;
+    const tree = renderTree(p, 'flux');
+    const files = Object.entries(tree.files).filter(([f]) => f.endsWith('.yaml')).map(([f, text]) => ({ file: f, text }));
+    const problems = validateFiles(files, { bundle }).filter((x) => x.severity === 'error');
+    assert.equal(problems.map((x) => `${x.file}: ${x.path}: ${x.message}`), [], c.file);
+  }
+  assert.is(checked, cases.length - 1);
+});
+
+test('Talos without cluster.apiServer: KubePrism localhost:7445 is decided from the platform, not api-server-required', () => {
+  const c = cases.find((x) => x.file === 'talos.yaml')!;
+  const p = planOf(c.file, c.profile);
+  const d = p.decisions.find((x) => x.field === 'cluster.apiServer');
+  assert.equal(d?.value, { host: 'localhost', port: 7445 });
+  assert.is(d?.fact, 'platform talos');
+  assert.equal(p.cluster.apiServer, { host: 'localhost', port: 7445 });
+});
+
+test('ipam: eni chosen on self-managed AWS also switches eni.enabled (the operator-aws image) and native routing', () => {
+  const p = planOf('aws-ec2.yaml', profileFor('iptables', ['10.244.0.0/16'], (r) => { r.spec.cni.cilium.ipam = 'eni'; }));
+  const v = ciliumValues(p);
+  assert.equal([at(v, 'ipam.mode'), at(v, 'eni.enabled'), at(v, 'routingMode')], ['eni', true, 'native']);
+  assert.equal(platformFindings(p), []);
+});
+
+test('ipam: alibabacloud on self-managed ECS switches alibabacloud.enabled and enableIPv4Masquerade off', () => {
+  const p = planOf('alibaba-ecs.yaml', profileFor('iptables', ['10.244.0.0/16'], (r) => { r.spec.cni.cilium.ipam = 'alibabacloud'; }));
+  const v = ciliumValues(p);
+  assert.equal([at(v, 'ipam.mode'), at(v, 'alibabacloud.enabled'), at(v, 'enableIPv4Masquerade'), at(v, 'routingMode')], ['alibabacloud', true, false, 'native']);
+});
+
+test('EKS in overlay mode (ipam: cluster-pool): tunnel, no eni.enabled, the VPC CNI NAT chains flushed', () => {
+  const p = planOf('eks.yaml', profileFor('iptables', ['10.1.0.0/16'], (r) => { r.spec.cni.cilium.ipam = 'cluster-pool'; }));
+  const v = ciliumValues(p);
+  assert.equal([at(v, 'ipam.mode'), at(v, 'routingMode'), at(v, 'eni')], ['cluster-pool', 'tunnel', undefined]);
+  assert.ok(renderCilium(p).manualSteps.some((s) => /AWS-SNAT-CHAIN-0/.test(s)));
+});
+
+test('resolveAuto: the first row that holds decides, with its reason and fact; a list needs a default row', () => {
+  const rows: AutoRow<number, string>[] = [
+    { when: (n) => n > 10, value: 'big', reason: (n) => `${n} > 10`, fact: 'n' },
+    { when: (n) => n > 5, value: 'medium', reason: 'over 5', rule: 'r' },
+    { value: 'small', reason: 'default' },
+  ];
+  assert.equal(resolveAuto(rows, 11), { value: 'big', reason: '11 > 10', rule: null, fact: 'n' });
+  assert.equal(resolveAuto(rows, 6), { value: 'medium', reason: 'over 5', rule: 'r', fact: null });
+  assert.equal(resolveAuto(rows, 1).value, 'small');
+  assert.throws(() => resolveAuto(rows.slice(0, 2), 1), /default row/);
+});
+
+test('refusals: GKE tunnel, AKS native, EKS ENI with IPv6, ENI IPAM on bare metal, Azure IPAM', () => {
+  const gke = planOf('gke.yaml', profileFor('iptables', ['10.60.0.0/14'], (r) => { r.spec.cni.cilium.routing = 'tunnel'; }));
+  const g = gke.findings.find((f) => f.rule === 'platform-datapath');
+  assert.is(g?.path, 'spec.cni.cilium.routing');
+  assert.match(g!.message, /RoutingMode must be set to native when gke\.enabled=true/);
+  const aks = planOf('aks.yaml', profileFor('iptables', ['192.168.0.0/16'], (r) => { r.spec.cni.cilium.routing = 'native'; }));
+  assert.match(aks.findings.find((f) => f.rule === 'platform-datapath')!.message, /tunnel when aksbyocni/);
+  const eks6 = planOf('eks.yaml', profileFor('iptables', ['10.1.0.0/16', 'fd00:10:1::/56'], (r) => { r.spec.cluster.serviceCIDRs = ['10.96.0.0/16', 'fd00:96::/112']; }));
+  assert.match(eks6.findings.find((f) => f.rule === 'platform-datapath')!.message, /IPv4 only/);
+  const bm = planOf('kubeadm.yaml', profileFor('none', ['10.244.0.0/16'], (r) => { L2(r); r.spec.cni.cilium.ipam = 'eni'; }));
+  assert.match(bm.findings.find((f) => f.rule === 'platform-datapath')!.message, /EC2 API/);
+  const az = planOf('azure-vm.yaml', profileFor('iptables', ['10.244.0.0/16'], (r) => { r.spec.cni.cilium.ipam = 'azure'; }));
+  assert.match(az.findings.find((f) => f.rule === 'platform-datapath')!.message, /--network-plugin none/);
+});
+
+test('BYO CNI findings name what to do, and the node when the nodes show the platform CNI', () => {
+  const k3s = planOf('k3s.yaml', cases.find((x) => x.file === 'k3s.yaml')!.profile).findings.find((f) => f.rule === 'platform-cni')!;
+  assert.match(k3s.message, /node\/edge-1 metadata\.annotations\[flannel\.alpha\.coreos\.com\/backend-type\]=vxlan/);
+  assert.match(k3s.message, /--flannel-backend=none --disable-network-policy/);
+  const aks = planOf('aks-cilium.yaml', profileFor('iptables', ['192.168.0.0/16'])).findings.find((f) => f.rule === 'platform-cni')!;
+  assert.match(aks.message, /Azure CNI Powered by Cilium/);
+  assert.match(aks.message, /create a new cluster/);
+  const eks = planOf('eks.yaml', profileFor('iptables', ['10.1.0.0/16'])).findings.find((f) => f.rule === 'platform-cni')!;
+  assert.match(eks.message, /aws-node/);
+  // cni.provider: none leaves the CNI alone: no BYO-CNI finding, no platform values.
+  const none = planOf('eks.yaml', profileFor('iptables', ['10.1.0.0/16'], (r) => { r.spec.cni = { provider: 'none' }; }));
+  assert.equal(platformFindings(none), []);
+  assert.equal(none.platform?.values, {});
 });
 
 test.run();

@@ -98,8 +98,12 @@ export function ciliumValues(plan: Plan): Record<string, unknown> {
   // Hubble from the profile.
   if (c.hubble) values.hubble = { relay: { enabled: c.hubble.relay }, ui: { enabled: c.hubble.ui } };
 
+  // The platform's own values (generators/platforms/platforms.ts, each citing its install guide):
+  // eni.enabled, gke.enabled with nodeinit, aksbyocni.enabled, alibabacloud.enabled, Talos's
+  // capabilities and cgroup mount.
+  const withPlatform = plan.platform ? deepMerge(values, plan.platform.values) : values;
   // The user's values last, as asked; the planner reported any conflict as a finding.
-  return deepMerge(values, c.extraValues ?? {});
+  return deepMerge(withPlatform, c.extraValues ?? {});
 }
 
 /** API versions follow the Cilium minor (api.md §6). */
@@ -117,10 +121,13 @@ export function renderCilium(plan: Plan): ComponentOutput {
   const labels = netprofileLabels(plan.profile);
   out.charts.push(chartInstall('cilium', ciliumValues(plan), plan.cni.version));
 
-  if (plan.cni.kubeProxyReplacement) {
+  // The platform's steps around the CNI (its own CNI off, kube-proxy off the way that platform does it).
+  if (plan.platform) out.manualSteps.push(...plan.platform.manualSteps);
+  else if (plan.cni.kubeProxyReplacement) {
     out.manualSteps.push('Cilium replaces kube-proxy: create the cluster without it (kubeadm init --skip-phases=addon/kube-proxy), or delete the kube-proxy DaemonSet and its iptables rules once Cilium runs.');
   }
-  if (plan.cni.routing === 'native' && plan.environment.class !== 'bare-metal' && plan.cni.ipam !== 'eni' && plan.cni.ipam !== 'azure' && plan.cni.ipam !== 'alibabacloud' && !plan.loadBalancer.bgp?.advertise.includes('podCIDRs')) {
+  // GKE routes the pod ranges itself (VPC-native alias ranges): no route to add there.
+  if (plan.cni.routing === 'native' && plan.platform?.id !== 'gke' && plan.environment.class !== 'bare-metal' && plan.cni.ipam !== 'eni' && plan.cni.ipam !== 'azure' && plan.cni.ipam !== 'alibabacloud' && !plan.loadBalancer.bgp?.advertise.includes('podCIDRs')) {
     out.manualSteps.push(`Native routing inside a cloud network: add routes for each node's pod CIDR to the VPC route table (nodes cannot install them for each other there).`);
   }
 

@@ -9,6 +9,7 @@ export function planToJSON(plan: Plan): Record<string, unknown> {
     profile: plan.profile,
     namespace: plan.namespace,
     cluster: plan.cluster,
+    platform: plan.platform ? { id: plan.platform.id, name: plan.platform.name, datapathMode: plan.platform.datapathMode, source: plan.platform.source } : null,
     environment: {
       type: plan.environment.type,
       provider: plan.environment.provider,
@@ -54,6 +55,7 @@ export function rejectedPlanJSON(profile: string, findings: Finding[]): Record<s
     profile,
     namespace: null,
     cluster: null,
+    platform: null,
     environment: { type: null, provider: null, managed: null, region: null, class: null, source: 'none', evidence: [] },
     cni: { provider: null, version: null, routing: null, tunnelProtocol: null, ipam: null, kubeProxyReplacement: null, ipv4NativeRoutingCIDR: null, ipv6NativeRoutingCIDR: null, l2announcements: null, bgpControlPlane: null, lbIPAM: null, hubble: null },
     loadBalancer: { implementation: null, mode: null, speaker: null, pools: [], l2: null, bgp: null },
@@ -75,6 +77,7 @@ export function planToText(plan: Plan): string {
   lines.push(`Environment: ${e.type ?? 'unknown'}${e.provider ? ` / ${e.provider}` : ''}${e.managed === null ? '' : e.managed ? ', managed' : ', self-managed'}${e.region ? `, ${e.region}` : ''} (${e.source})`);
   for (const ev of e.evidence.slice(0, 8)) lines.push(`  evidence: ${ev}`);
   if (e.evidence.length > 8) lines.push(`  … and ${e.evidence.length - 8} more`);
+  lines.push(`Platform: ${plan.platform ? `${plan.platform.name} (${plan.platform.id}), datapath ${plan.platform.datapathMode}` : 'unknown'}`);
   const c = plan.cni;
   if (c.provider === 'cilium') {
     lines.push(`CNI: cilium ${c.version}, routing ${c.routing}${c.tunnelProtocol ? ` (${c.tunnelProtocol})` : ''}${c.ipv4NativeRoutingCIDR ? ` ipv4NativeRoutingCIDR ${c.ipv4NativeRoutingCIDR}` : ''}, ipam ${c.ipam}, kube-proxy replacement ${onOff(c.kubeProxyReplacement)}, L2 announcements ${onOff(c.l2announcements)}, BGP control plane ${onOff(c.bgpControlPlane)}`);

@@ -12,6 +12,9 @@ import { chooseCcmVersion, kubernetesMinor, CCM_SINGLE_RELEASE } from '../charts
 import { BFD_MITIGATION_TIMERS } from './rules/cilium-bfd-unsupported.js';
 import { ciliumDatapath } from './cilium-plan.js';
 import { nodeSubnets, peerMultiHop } from './peers.js';
+import { resolveAuto, type AutoRow } from './auto.js';
+import { planPlatform, resolvePlatform } from './platform-plan.js';
+import type { Platform } from '../platforms/platforms.js';
 import type { CcmProvider, Decision, EnvironmentClass, Implementation, Plan, PlanBlock, PlanPeer, PlanPool, Speaker } from './types.js';
 
 export interface PlanOptions {
@@ -48,6 +51,8 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
 
   // ---- environment ------------------------------------------------------------------------
   const env = resolveEnvironment(profile, facts, decide);
+  // The platform table entry (generators/platforms): it supplies the defaults of the Cilium lists below.
+  const platformEntry = resolvePlatform(distribution, env, facts, decide);
 
   // ---- load balancing ---------------------------------------------------------------------
   const lbSpec = spec.loadBalancer;
@@ -140,7 +145,18 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
   const ccm = planCcm(profile, env, decide, facts);
 
   // ---- Cilium -----------------------------------------------------------------------------
-  const cni = planCilium(profile, env, implementation, mode, speaker, podBlocks, decide);
+  const cni = planCilium(profile, env, platformEntry, implementation, mode, speaker, podBlocks, decide);
+  // With kube-proxy replacement Cilium needs the API server directly; a platform may have a local
+  // endpoint on every node (Talos KubePrism). Without either, rule api-server-required reports it.
+  let apiServer = spec.cluster.apiServer ? { host: spec.cluster.apiServer.host, port: spec.cluster.apiServer.port } : null;
+  if (!apiServer && usesCilium && kprOn && platformEntry?.apiServer) {
+    apiServer = { host: platformEntry.apiServer.host, port: platformEntry.apiServer.port };
+    decide('cluster.apiServer', apiServer, platformEntry.apiServer.reason, null, `platform ${platformEntry.id}`);
+  }
+  const platformPlan = platformEntry ? planPlatform(platformEntry, {
+    kubeProxyReplacement: cni.kubeProxyReplacement === true, routing: cni.routing, ipam: cni.ipam, bpfMasquerade: cni.bpfMasquerade,
+    nodes: facts ? facts.nodes : null, podCIDRs: podBlocks.map((b) => b.text),
+  }, usesCilium) : null;
 
   // ---- underlay ---------------------------------------------------------------------------
   const underlay = planUnderlay(profile, decide);
@@ -159,7 +175,7 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
       serviceCIDRs: serviceBlocks.map((b) => b.text),
       nodeCIDRs: nodeBlocks.map((b) => b.text),
       families,
-      apiServer: spec.cluster.apiServer ? { host: spec.cluster.apiServer.host, port: spec.cluster.apiServer.port } : null,
+      apiServer,
       kubeProxy: spec.cluster.kubeProxy,
       distribution,
     },
@@ -185,6 +201,7 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
       repo: spec.gitops.repo ? { url: spec.gitops.repo.url, branch: spec.gitops.repo.branch, secretRef: spec.gitops.repo.secretRef ?? null } : null,
       commitMessage: spec.gitops.commitMessage,
     },
+    platform: platformPlan,
     decisions,
     findings: [],
   };
@@ -330,7 +347,31 @@ function planCcm(profile: NetworkProfile, env: ResolvedEnvironment, decide: Deci
   };
 }
 
-function planCilium(profile: NetworkProfile, env: ResolvedEnvironment, implementation: Implementation | null, mode: 'l2' | 'bgp' | null,
+/** What the Cilium `auto` lists read. */
+interface CiliumAutoContext {
+  speaker: Speaker | null;
+  platform: Platform | null;
+  advertisesPods: boolean;
+  ipam: string | null;
+  tunnelProtocol: string;
+}
+
+// spec.cni.cilium.ipam: auto, read top to bottom.
+const IPAM_AUTO: AutoRow<CiliumAutoContext, NonNullable<Plan['cni']['ipam']>>[] = [
+  { when: (c) => c.speaker === 'external', value: 'kubernetes', reason: 'the external BGP speaker (kube-router, bird) reads the pod CIDRs from the Nodes, so Cilium must use them too', fact: 'spec.loadBalancer.bgp.speaker' },
+  { when: (c) => c.platform?.ipam != null, value: (c) => c.platform!.ipam!, reason: (c) => `${c.platform!.name}: ${c.platform!.ipam} IPAM, the platform's default datapath (${c.platform!.datapathMode})`, fact: (c) => `platform ${c.platform!.id}` },
+  { value: 'cluster-pool', reason: "cluster-pool from the profile's pod CIDRs with /24 per node (Cilium's own default 10.0.0.0/8 collides with most networks)" },
+];
+
+// spec.cni.cilium.routing: auto, read top to bottom.
+const ROUTING_AUTO: AutoRow<CiliumAutoContext, 'tunnel' | 'native'>[] = [
+  { when: (c) => c.platform?.forcesRouting !== undefined, value: (c) => c.platform!.forcesRouting!, reason: (c) => `${c.platform!.name}: Cilium's chart accepts only routingMode ${c.platform!.forcesRouting} there (datapath ${c.platform!.datapathMode})`, fact: (c) => `platform ${c.platform!.id}` },
+  { when: (c) => c.advertisesPods, value: 'native', reason: (c) => `the BGP plan advertises the pod CIDRs${c.speaker === 'external' ? ' (through the external speaker)' : ''}, so the network routes pod addresses`, fact: 'spec.loadBalancer.bgp.advertise' },
+  { when: (c) => c.ipam === 'eni' || c.ipam === 'azure' || c.ipam === 'alibabacloud', value: 'native', reason: (c) => `${c.ipam} IPAM gives pods addresses the cloud network routes` },
+  { value: 'tunnel', reason: (c) => `nothing routes pod CIDRs in the network: ${c.tunnelProtocol} overlay` },
+];
+
+function planCilium(profile: NetworkProfile, env: ResolvedEnvironment, platformEntry: Platform | null, implementation: Implementation | null, mode: 'l2' | 'bgp' | null,
   speaker: Speaker | null, podBlocks: AddressBlock[], decide: Decide): Plan['cni'] {
   const spec = profile.spec;
   const c = spec.cni.cilium;
@@ -345,22 +386,23 @@ function planCilium(profile: NetworkProfile, env: ResolvedEnvironment, implement
   const kpr = spec.cluster.kubeProxy === 'none';
   decide('cni.kubeProxyReplacement', kpr, kpr ? 'cluster.kubeProxy is none: Cilium replaces kube-proxy and talks to the API server directly' : `cluster.kubeProxy is ${spec.cluster.kubeProxy}: kube-proxy stays`);
 
+  const advertisesPods = mode === 'bgp' && spec.loadBalancer.bgp.advertise.includes('podCIDRs');
+  const auto: CiliumAutoContext = { speaker, platform: platformEntry, advertisesPods, ipam: null, tunnelProtocol: c.tunnelProtocol };
   let ipam = c.ipam === 'auto' ? null : c.ipam;
   if (ipam === null) {
-    if (speaker === 'external') { ipam = 'kubernetes'; decide('cni.ipam', ipam, 'the external BGP speaker (kube-router, bird) reads the pod CIDRs from the Nodes, so Cilium must use them too'); }
-    else if (env.managed && env.provider === 'gcp') { ipam = 'kubernetes'; decide('cni.ipam', ipam, 'GKE allocates pod CIDRs to Nodes'); }
-    else if (env.managed && env.provider === 'aws') { ipam = 'eni'; decide('cni.ipam', ipam, 'EKS: pods take VPC addresses from ENIs'); }
-    else { ipam = 'cluster-pool'; decide('cni.ipam', ipam, "cluster-pool from the profile's pod CIDRs with /24 per node (Cilium's own default 10.0.0.0/8 collides with most networks)"); }
+    const r = resolveAuto(IPAM_AUTO, auto);
+    ipam = r.value;
+    decide('cni.ipam', ipam, r.reason, r.rule, r.fact);
   }
+  auto.ipam = ipam;
   const v4Pods = podBlocks.filter((b) => b.family === 'IPv4').map((b) => b.text);
   const v6Pods = podBlocks.filter((b) => b.family === 'IPv6').map((b) => b.text);
 
   let routing = c.routing === 'auto' ? null : c.routing;
-  const advertisesPods = mode === 'bgp' && spec.loadBalancer.bgp.advertise.includes('podCIDRs');
   if (routing === null) {
-    if (advertisesPods) { routing = 'native'; decide('cni.routing', 'native', `the BGP plan advertises the pod CIDRs${speaker === 'external' ? ' (through the external speaker)' : ''}, so the network routes pod addresses`); }
-    else if (ipam === 'eni' || ipam === 'azure' || ipam === 'alibabacloud') { routing = 'native'; decide('cni.routing', 'native', `${ipam} IPAM gives pods addresses the cloud network routes`); }
-    else { routing = 'tunnel'; decide('cni.routing', 'tunnel', `nothing routes pod CIDRs in the network: ${c.tunnelProtocol} overlay`); }
+    const r = resolveAuto(ROUTING_AUTO, auto);
+    routing = r.value;
+    decide('cni.routing', routing, r.reason, r.rule, r.fact);
   }
   let ipv4NativeRoutingCIDR: string | null = null;
   let ipv6NativeRoutingCIDR: string | null = null;

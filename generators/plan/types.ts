@@ -2,6 +2,7 @@
 // Renderers read only this: it is the contract between the planner and generators/components.
 import type { Family } from '../api/net.js';
 import type { Finding } from '../api/findings.js';
+import type { DatapathMode, PlatformId } from '../platforms/platforms.js';
 
 export type EnvironmentClass = 'public-cloud' | 'openstack' | 'bare-metal';
 export type Implementation = 'cilium' | 'metallb' | 'purelb' | 'cloud' | 'none';
@@ -54,6 +55,18 @@ export interface PlanPeer {
   passwordSecretRef: { name: string; key: string } | null;
   /** BGP hold/keepalive timers netprofile sets (Cilium with bfd asked: upstream's mitigation); null = speaker defaults. */
   timers: { holdTimeSeconds: number; keepAliveTimeSeconds: number } | null;
+}
+
+/** The platform table entry the plan follows (generators/platforms/platforms.ts), resolved for this plan. */
+export interface PlanPlatform {
+  id: PlatformId;
+  name: string;
+  datapathMode: DatapathMode;
+  /** Chart values the platform needs (merged before spec.cni.cilium.values). */
+  values: Record<string, unknown>;
+  /** Steps outside Git the platform needs around the CNI. */
+  manualSteps: string[];
+  source: string;
 }
 
 export interface Plan {
@@ -149,6 +162,8 @@ export interface Plan {
     repo: { url: string; branch: string; secretRef: { name: string } | null } | null;
     commitMessage: string;
   };
+  /** Null when the environment is unknown (no entry can be chosen). */
+  platform: PlanPlatform | null;
   decisions: Decision[];
   findings: Finding[];
 }

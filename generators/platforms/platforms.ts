@@ -51,6 +51,8 @@ export interface Platform {
   /** Defaults for the `auto` of spec.cni.cilium.routing and .ipam; null: the generic rules decide. */
   routing: 'tunnel' | 'native' | null;
   ipam: Ipam | null;
+  /** Routing the chart itself enforces on this platform (whatever the IPAM); it wins over every other row. */
+  forcesRouting?: 'tunnel' | 'native';
   /** API server endpoint Cilium uses with kube-proxy replacement when cluster.apiServer is unset. */
   apiServer?: { host: string; port: number; reason: string };
   /** Chart values this platform needs, beside the ones the plan derives. */
@@ -135,6 +137,7 @@ export const PLATFORMS: readonly Platform[] = [
     // routingMode is native with gke.enabled (templates/cilium-configmap.yaml).
     routing: 'native',
     ipam: 'kubernetes',
+    forcesRouting: 'native',
     // k8s-install-helm.rst GKE tab (and cilium-cli install/helm.go KindGKE): nodeinit with
     // reconfigureKubelet and removeCbrBridge (read by files/nodeinit/startup.bash), the CNI binaries
     // in /home/kubernetes/bin, gke.enabled; ipv4NativeRoutingCIDR = the cluster's pod CIDR.
@@ -163,12 +166,13 @@ export const PLATFORMS: readonly Platform[] = [
     // aksbyocni.enabled=true ("supported only for AKS BYOCNI cluster").
     routing: 'tunnel',
     ipam: 'cluster-pool',
+    forcesRouting: 'tunnel',
     values: () => ({ aksbyocni: { enabled: true } }),
     refuses: [
       { what: 'native routing', when: (c) => c.routing === 'native', path: 'spec.cni.cilium.routing',
         message: "With aksbyocni.enabled Cilium's chart refuses any routingMode but tunnel (templates/cilium-configmap.yaml: \"RoutingMode must be set to tunnel when aksbyocni.enabled=true\"); set spec.cni.cilium.routing: tunnel or auto." },
-      { what: 'Azure IPAM', when: (c) => c.ipam === 'azure' || c.ipam === 'kubernetes' || c.ipam === 'multi-pool', path: 'spec.cni.cilium.ipam',
-        message: 'On an AKS BYOCNI cluster the chart writes ipam: cluster-pool whatever ipam.mode says (templates/cilium-configmap.yaml), and Azure IPAM is only for "Azure CNI Powered by Cilium", which AKS installs itself; set spec.cni.cilium.ipam: cluster-pool or auto.' },
+      { what: 'an IPAM other than cluster-pool', when: (c) => c.ipam === 'kubernetes' || c.ipam === 'multi-pool', path: 'spec.cni.cilium.ipam',
+        message: 'On an AKS BYOCNI cluster the chart writes ipam: cluster-pool whatever ipam.mode says (templates/cilium-configmap.yaml), so the plan and the agent would disagree; set spec.cni.cilium.ipam: cluster-pool or auto.' },
     ],
     ownCni: { name: "an AKS-managed CNI (Azure CNI, its overlay, or Azure CNI Powered by Cilium)", howToDisable: 'create the cluster with az aks create --network-plugin none' },
     manualSteps: (c) => [

@@ -115,10 +115,19 @@ export interface ValuesProblem extends SchemaProblem {}
  * Checks user values against the chart's schema. `base` prefixes every path (e.g.
  * "spec.values"). Unknown Cilium keys say which other bundled versions have them.
  */
+/**
+ * Keys Cilium's chart templates read without declaring them in values.yaml (so its values schema
+ * lacks them): not unknown. nodeinit.reconfigureKubelet and nodeinit.removeCbrBridge are read by
+ * files/nodeinit/startup.bash and prestop.bash at v1.16.15, v1.17.14, v1.18.3 and on main, and
+ * Cilium's GKE install guide sets both (Documentation/installation/k8s-install-helm.rst, GKE tab).
+ */
+export const CILIUM_UNDECLARED_KEYS: readonly string[] = ['nodeinit.reconfigureKubelet', 'nodeinit.removeCbrBridge'];
+
 export function checkHelmValues(bundle: Bundle, lookup: Extract<ValuesLookup, { key: string }>, values: unknown, base: string): ValuesProblem[] {
   const raw: SchemaProblem[] = [];
   checkValue(lookup.entry.schema, values, '', context(bundle, lookup.entry), raw);
-  return raw.map((p) => {
+  const undeclared = lookup.key.startsWith('cilium/') ? CILIUM_UNDECLARED_KEYS : [];
+  return raw.filter((p) => !(p.unknown && undeclared.includes(p.path))).map((p) => {
     const path = p.path ? (base ? `${base}.${p.path}` : p.path) : base;
     if (!p.unknown) return { ...p, path, message: `${p.message} (${lookup.label} values schema)` };
     const knownIn = lookup.key.startsWith('cilium/') ? otherCiliumVersionsKnowing(bundle, lookup.key.slice(7), splitPath(p.path)) : [];
@@ -145,7 +154,7 @@ export function unknownCiliumValues(bundle: Bundle, version: string, values: Rec
   const raw: SchemaProblem[] = [];
   checkValue(lookup.entry.schema, values, '', context(bundle, lookup.entry), raw);
   const minor = lookup.key.slice(7);
-  return raw.filter((p) => p.unknown).map((p) => {
+  return raw.filter((p) => p.unknown && !CILIUM_UNDECLARED_KEYS.includes(p.path)).map((p) => {
     const hint = /\(did you mean ([^?]+)\?\)/.exec(p.message)?.[1];
     const out: { path: string; knownIn: string[]; suggestion?: string } = { path: p.path, knownIn: otherCiliumVersionsKnowing(bundle, minor, splitPath(p.path)) };
     if (hint) out.suggestion = `${prefixOf(p.path)}${hint}`;

@@ -34,6 +34,8 @@ import { ciliumIpamMask } from './cilium-ipam-mask.js';
 import { nativeRoutingRoutes } from './native-routing-routes.js';
 import { purelbAutoAssign } from './purelb-auto-assign.js';
 import { ccmVersionSkew } from './ccm-version-skew.js';
+import { platformCni } from './platform-cni.js';
+import { platformDatapath } from './platform-datapath.js';
 
 export const RULE_UNITS = [
   l2OnCloud,
@@ -63,6 +65,8 @@ export const RULE_UNITS = [
   nativeRoutingRoutes,
   purelbAutoAssign,
   ccmVersionSkew,
+  platformCni,
+  platformDatapath,
 ] as const;
 
 /** Every rule id a finding can carry: the ids of the registered units. */
