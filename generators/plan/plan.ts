@@ -29,6 +29,55 @@ export interface PlanOptions {
 
 export { checkRules, getPath, providerName };
 
+// ---- the `auto` lists, each read top to bottom (generators/plan/auto.ts) ----------------------
+
+// spec.cluster.distribution: auto.
+const DISTRIBUTION_AUTO: AutoRow<Detection | undefined, 'kubeadm' | 'k3s' | 'rke2' | 'talos' | 'managed'>[] = [
+  { when: (f) => !!f?.distribution, value: (f) => f!.distribution!, reason: `detected from the nodes' kubelet version and OS image`,
+    fact: (f) => (f!.platformEvidence[0] && f!.platformEvidence[0].signal === 'distribution' ? formatEvidence(f!.platformEvidence[0]) : 'nodes') },
+  { value: 'kubeadm', reason: 'no facts: assumed kubeadm' },
+];
+
+// spec.loadBalancer.mode: auto, for an implementation that announces itself (bare metal).
+const MODE_AUTO: AutoRow<number, 'l2' | 'bgp'>[] = [
+  { when: (peers) => peers > 0, value: 'bgp', reason: (peers) => `${peers} BGP peer(s) given`, fact: 'spec.loadBalancer.bgp.peers' },
+  { value: 'l2', reason: 'no BGP peers given: L2 announcement on the node subnet', fact: 'spec.loadBalancer.bgp.peers' },
+];
+
+interface LbAutoContext {
+  env: { class: EnvironmentClass | null; type: string | null; provider: string | null; managed: boolean | null };
+  mode: 'l2' | 'bgp' | null;
+  usesCilium: boolean;
+  kprOn: boolean;
+  speaker: NetworkProfile['spec']['loadBalancer']['bgp']['speaker'];
+}
+const isCloudClass = (c: LbAutoContext) => c.env.class === 'public-cloud' || c.env.class === 'openstack';
+
+// spec.loadBalancer.implementation: auto (decisions.md "Load balancing").
+const IMPLEMENTATION_AUTO: AutoRow<LbAutoContext, Implementation | null>[] = [
+  { when: (c) => c.env.class === null, value: null, reason: 'the environment is unknown, so no implementation can be chosen', rule: 'environment-unknown' },
+  { when: (c) => c.env.class === 'public-cloud' && c.mode === 'l2', value: null, reason: 'L2 cannot work in a public-cloud VPC; no implementation chosen', rule: 'l2-on-cloud' },
+  { when: (c) => c.env.class === 'openstack' && c.mode === 'l2', value: (c) => (c.usesCilium && c.kprOn ? 'cilium' : 'metallb'),
+    reason: (c) => `L2 on OpenStack as asked: ${c.usesCilium && c.kprOn ? 'Cilium L2 announcements (Cilium CNI with kubeProxy: none)' : 'MetalLB layer 2'}`, rule: 'l2-on-cloud' },
+  { when: isCloudClass, value: 'cloud', fact: (c) => `environment ${c.env.type}/${c.env.provider ?? '?'}`,
+    reason: (c) => (c.env.managed
+      ? `${c.env.provider ?? 'the provider'} runs the control plane and its cloud-controller-manager, which already serves LoadBalancer Services`
+      : `a self-managed cluster on ${c.env.provider ?? 'a public cloud'}: the provider's load balancer through its cloud-controller-manager (L2 does not work in a VPC)`) },
+  { when: (c) => c.mode === 'l2' && c.usesCilium && c.kprOn, value: 'cilium', reason: 'bare metal, L2: Cilium is the CNI and replaces kube-proxy, so its L2 announcements need nothing else' },
+  { when: (c) => c.mode === 'l2', value: 'metallb', reason: (c) => `bare metal, L2: MetalLB layer 2 (${c.usesCilium ? 'Cilium L2 announcements need kubeProxy: none' : 'the CNI is not Cilium'})` },
+  { when: (c) => c.speaker === 'external', value: 'purelb', reason: 'bare metal, BGP with an external speaker: PureLB only allocates addresses (it embeds no BGP speaker), the existing routing daemon announces them' },
+  { when: (c) => c.speaker === 'metallb', value: 'metallb', reason: 'BGP speaker metallb asked for' },
+  { when: (c) => c.speaker === 'cilium' || c.usesCilium, value: 'cilium', reason: 'bare metal, BGP: Cilium is the CNI, so its BGP control plane peers and LB-IPAM allocates' },
+  { value: 'metallb', reason: 'bare metal, BGP without Cilium: MetalLB peers and allocates' },
+];
+
+// spec.loadBalancer.bgp.speaker: auto, with BGP mode.
+const SPEAKER_AUTO: AutoRow<Implementation | null, Speaker | null>[] = [
+  { when: (i) => i === 'purelb', value: 'purelb', reason: "PureLB's lbnodeagent announces through its GoBGP sidecar" },
+  { when: (i) => i === 'cilium' || i === 'metallb', value: (i) => i as Speaker, reason: (i) => `the ${i} implementation peers with the routers itself` },
+  { value: null, reason: 'no implementation that speaks BGP' },
+];
+
 export function planProfile(profile: NetworkProfile, options: PlanOptions = {}): Plan {
   const spec = profile.spec;
   const decisions: Decision[] = [];
@@ -44,9 +93,9 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
 
   let distribution = spec.cluster.distribution;
   if (distribution === 'auto') {
-    const detected = facts?.distribution ?? null;
-    distribution = detected ?? 'kubeadm';
-    decide('cluster.distribution', distribution, detected ? `detected from the nodes' kubelet version and OS image` : 'no facts: assumed kubeadm', null, detected ? 'nodes' : null);
+    const r = resolveAuto(DISTRIBUTION_AUTO, facts);
+    distribution = r.value;
+    decide('cluster.distribution', distribution, r.reason, r.rule, r.fact);
   }
 
   // ---- environment ------------------------------------------------------------------------
@@ -61,55 +110,26 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
   let mode: 'l2' | 'bgp' | null = lbSpec.mode === 'auto' ? null : lbSpec.mode;
   const usesCilium = spec.cni.provider === 'cilium';
   const kprOn = spec.cluster.kubeProxy === 'none';
-  const isCloud = env.class === 'public-cloud' || env.class === 'openstack';
 
-  if (env.class === null) {
-    if (implementation === null) decide('loadBalancer.implementation', null, 'the environment is unknown, so no implementation can be chosen', 'environment-unknown');
-  } else if (implementation === null) {
-    if (isCloud && mode === 'l2') {
-      if (env.class === 'public-cloud') {
-        decide('loadBalancer.implementation', null, 'L2 cannot work in a public-cloud VPC; no implementation chosen', 'l2-on-cloud');
-      } else {
-        implementation = usesCilium && kprOn ? 'cilium' : 'metallb';
-        decide('loadBalancer.implementation', implementation, `L2 on OpenStack as asked: ${implementation === 'cilium' ? 'Cilium L2 announcements (Cilium CNI with kubeProxy: none)' : 'MetalLB layer 2'}`, 'l2-on-cloud');
-      }
-    } else if (isCloud) {
-      implementation = 'cloud';
-      decide('loadBalancer.implementation', 'cloud', env.managed
-        ? `${env.provider ?? 'the provider'} runs the control plane and its cloud-controller-manager, which already serves LoadBalancer Services`
-        : `a self-managed cluster on ${env.provider ?? 'a public cloud'}: the provider's load balancer through its cloud-controller-manager (L2 does not work in a VPC)`, null, `environment ${env.type}/${env.provider ?? '?'}`);
-    } else {
-      if (mode === null) {
-        mode = peers.length > 0 ? 'bgp' : 'l2';
-        decide('loadBalancer.mode', mode, peers.length > 0 ? `${peers.length} BGP peer(s) given` : 'no BGP peers given: L2 announcement on the node subnet', null, 'spec.loadBalancer.bgp.peers');
-      }
-      if (mode === 'l2') {
-        implementation = usesCilium && kprOn ? 'cilium' : 'metallb';
-        decide('loadBalancer.implementation', implementation, implementation === 'cilium'
-          ? 'bare metal, L2: Cilium is the CNI and replaces kube-proxy, so its L2 announcements need nothing else'
-          : `bare metal, L2: MetalLB layer 2 (${usesCilium ? 'Cilium L2 announcements need kubeProxy: none' : 'the CNI is not Cilium'})`);
-      } else if (lbSpec.bgp.speaker === 'external') {
-        implementation = 'purelb';
-        decide('loadBalancer.implementation', 'purelb', 'bare metal, BGP with an external speaker: PureLB only allocates addresses (it embeds no BGP speaker), the existing routing daemon announces them');
-      } else if (lbSpec.bgp.speaker === 'metallb') {
-        implementation = 'metallb';
-        decide('loadBalancer.implementation', 'metallb', 'BGP speaker metallb asked for');
-      } else if (lbSpec.bgp.speaker === 'cilium' || usesCilium) {
-        implementation = 'cilium';
-        decide('loadBalancer.implementation', 'cilium', 'bare metal, BGP: Cilium is the CNI, so its BGP control plane peers and LB-IPAM allocates');
-      } else {
-        implementation = 'metallb';
-        decide('loadBalancer.implementation', 'metallb', 'bare metal, BGP without Cilium: MetalLB peers and allocates');
-      }
+  if (implementation === null) {
+    // On bare metal the mode comes first: it decides the implementation.
+    if (env.class === 'bare-metal' && mode === null) {
+      const m = resolveAuto(MODE_AUTO, peers.length);
+      mode = m.value;
+      decide('loadBalancer.mode', mode, m.reason, m.rule, m.fact);
     }
+    const r = resolveAuto(IMPLEMENTATION_AUTO, { env, mode, usesCilium, kprOn, speaker: lbSpec.bgp.speaker });
+    implementation = r.value;
+    decide('loadBalancer.implementation', implementation, r.reason, r.rule, r.fact);
   }
 
   // Explicit or resolved self-run implementation: resolve the mode and check it fits.
   const selfRun = implementation === 'cilium' || implementation === 'metallb' || implementation === 'purelb';
   if (selfRun) {
     if (mode === null) {
-      mode = peers.length > 0 ? 'bgp' : 'l2';
-      decide('loadBalancer.mode', mode, peers.length > 0 ? `${peers.length} BGP peer(s) given` : 'no BGP peers given: L2 announcement', null, 'spec.loadBalancer.bgp.peers');
+      const m = resolveAuto(MODE_AUTO, peers.length);
+      mode = m.value;
+      decide('loadBalancer.mode', mode, m.reason, m.rule, m.fact);
     }
   } else if (implementation === 'cloud' || implementation === 'none') {
     if (lbSpec.mode !== 'auto') decide('loadBalancer.mode', null, `mode ${lbSpec.mode} does not apply to implementation ${implementation}`);
@@ -120,10 +140,11 @@ export function planProfile(profile: NetworkProfile, options: PlanOptions = {}):
   let speaker: Speaker | null = null;
   if (mode === 'bgp' && implementation) {
     const asked = lbSpec.bgp.speaker;
-    if (asked === 'external') speaker = 'external';
-    else if (asked === 'auto') speaker = implementation === 'cilium' ? 'cilium' : implementation === 'metallb' ? 'metallb' : implementation === 'purelb' ? 'purelb' : null;
-    else speaker = asked;
-    if (asked === 'auto' && speaker) decide('loadBalancer.speaker', speaker, speaker === 'purelb' ? "PureLB's lbnodeagent announces through its GoBGP sidecar" : `the ${speaker} implementation peers with the routers itself`);
+    if (asked === 'auto') {
+      const r = resolveAuto(SPEAKER_AUTO, implementation);
+      speaker = r.value;
+      if (speaker) decide('loadBalancer.speaker', speaker, r.reason, r.rule, r.fact);
+    } else speaker = asked;
   }
 
   // Pools.
