@@ -16,6 +16,7 @@ import { resolveAuto, type AutoRow } from '../generators/plan/auto.js';
 import { renderTree } from '../generators/render.js';
 import { validateFiles } from '../generators/validate/validate.js';
 import { loadBundle } from '../cli/values.js';
+import { loadCelEngine } from '../generators/validate/cel.js';
 
 const dir = join(root, 'test', 'fixtures', 'platforms');
 const nodesOf = (file: string) => parse(readFileSync(join(dir, file), 'utf8'));
@@ -296,8 +297,9 @@ for (const c of cases) {
   });
 }
 
-test('every platform tree validates: each chart value the platform sets is a value of the 1.18 chart (or read by its templates)', () => {
+test('every platform tree validates: each chart value the platform sets is a value of the 1.18 chart (or read by its templates)', async () => {
   const bundle = loadBundle();
+  const cel = await loadCelEngine();
   let checked = 0;
   for (const c of cases) {
     const p = planOf(c.file, c.profile);
@@ -305,7 +307,7 @@ test('every platform tree validates: each chart value the platform sets is a val
     checked++;
     const tree = renderTree(p, 'flux');
     const files = Object.entries(tree.files).filter(([f]) => f.endsWith('.yaml')).map(([f, text]) => ({ file: f, text }));
-    const problems = validateFiles(files, { bundle }).filter((x) => x.severity === 'error');
+    const problems = validateFiles(files, { bundle, cel }).filter((x) => x.severity === 'error');
     assert.equal(problems.map((x) => `${x.file}: ${x.path}: ${x.message}`), [], c.file);
   }
   assert.is(checked, cases.length - 1);
