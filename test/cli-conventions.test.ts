@@ -389,4 +389,64 @@ test('completion zsh and fish: valid for the real shells', () => {
   assert.is(cli(['completion', 'tcsh']).code, 2);
 });
 
+// ---- 6 and 9: modelines, docs, LICENSE, README, pictures ------------------------------------
+
+test('every example profile names the schema with a modeline that resolves', () => {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, d.name);
+      if (d.isDirectory()) { if (d.name !== 'rendered') walk(full); continue; }
+      if (!/\.ya?ml$/.test(d.name)) continue;
+      const text = readFileSync(full, 'utf8');
+      if (!/^kind: NetworkProfile$/m.test(text)) continue;
+      const m = /^# yaml-language-server: \$schema=(\S+)$/m.exec(text.split('\n')[0]);
+      assert.ok(m, `${full}: no modeline on the first line`);
+      assert.ok(existsSync(join(dir, m![1])), `${full}: ${m![1]} does not exist`);
+      found.push(full);
+    }
+  };
+  walk(examples);
+  assert.ok(found.length >= 10, String(found.length));
+});
+
+test('LICENSE is the Apache License 2.0 that package.json names', () => {
+  assert.is(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).license, 'Apache-2.0');
+  const text = readFileSync(join(root, 'LICENSE'), 'utf8');
+  assert.match(text, /Apache License\s+Version 2\.0, January 2004/);
+  assert.match(text, /END OF TERMS AND CONDITIONS/);
+});
+
+test('README: npx before the first bare netprofile; no file a user does not have', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const firstBare = readme.search(/^\$ netprofile |^netprofile [a-z]/m);
+  const npx = readme.indexOf('npx netprofile');
+  assert.ok(npx >= 0 && npx < firstBare, `npx at ${npx}, first bare netprofile at ${firstBare}`);
+  for (const bad of [/\.\.\/shared/, /decisions\.md/, /charts\.md/, /field note/i, /api\.md/]) {
+    for (const m of readme.matchAll(new RegExp(bad.source, 'gi'))) {
+      const line = readme.slice(0, m.index).split('\n').length;
+      const around = readme.split('\n')[line - 1];
+      assert.ok(/docs\/[a-z-]+\.md/.test(around) && !/\.\.\/shared|field note/i.test(around), `README.md:${line}: ${around}`);
+    }
+  }
+  // Every docs/ file the README links exists.
+  for (const m of readme.matchAll(/\]\((docs\/[^)#\s]+)/g)) assert.ok(existsSync(join(root, m[1])), m[1]);
+  assert.match(readme, /!\[[^\]]*\]\(docs\/flow\.svg\)/);
+  assert.match(readme, /!\[[^\]]*\]\(docs\/order\.svg\)/);
+});
+
+test('docs/*.svg are what scripts/diagram.mjs draws from docs/*.txt, and the drawing follows the text', async () => {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'diagram.mjs'), '--check'], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const { drawDiagram } = await import(join(root, 'scripts', 'diagram.mjs'));
+  const a = drawDiagram('title: t\nA | B\nC\n');
+  assert.is(drawDiagram('title: t\nA | B\nC\n'), a, 'deterministic');
+  assert.is((a.match(/<rect x=/g) ?? []).length, 3);
+  assert.is((a.match(/<line /g) ?? []).length, 2, 'an arrow from each box of a stage to the next');
+  assert.not.equal(drawDiagram('title: t\nA | B | D\nC\n'), a);
+  const flow = readFileSync(join(root, 'docs', 'flow.svg'), 'utf8');
+  for (const word of ['NetworkProfile', 'detect', 'plan', 'render', 'flux', 'argocd', 'plain', 'Git']) assert.match(flow, new RegExp(word));
+  assert.match(readFileSync(join(root, 'docs', 'order.svg'), 'utf8'), /controllers\/[\s\S]*configs\//);
+});
+
 test.run();
