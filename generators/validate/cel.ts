@@ -24,7 +24,7 @@
 // only by `validate` and `render --check`, never on the plan/render/fn start-up path.
 import { createRequire } from 'node:module';
 import { joinPath } from '../api/schema.js';
-import type { JSONSchema, Severity } from './openapi.js';
+import { resolveRef, type JSONSchema, type Severity } from './openapi.js';
 
 export interface CelRule {
   rule: string;
@@ -151,19 +151,8 @@ export interface CelContext {
   root: JSONSchema;
 }
 
-function resolve(schema: JSONSchema | undefined, ctx: CelContext): JSONSchema {
-  let s = schema;
-  for (let hops = 0; s && typeof s.$ref === 'string' && hops < 16; hops++) {
-    const ref: string = s.$ref;
-    if (ref.startsWith('#/shared/')) s = ctx.shared[Number(ref.slice(9))];
-    else if (ref.startsWith('#/')) {
-      let t: any = ctx.root;
-      for (const part of ref.slice(2).split('/')) t = t?.[part];
-      s = t;
-    } else return {};
-  }
-  return s ?? {};
-}
+/** The validator's reference resolver (one implementation: it unescapes JSON-pointer ~0/~1). */
+const resolve = resolveRef;
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 

@@ -45,7 +45,8 @@ const PASS_THROUGH = new Set([
 
 const MAX_DEPTH = 80;
 
-export function resolveRef(schema: JSONSchema, ctx: SchemaContext): JSONSchema {
+/** Follows `#/shared/N` and local JSON-pointer references (RFC 6901 ~0/~1 unescaped). */
+export function resolveRef(schema: JSONSchema | undefined, ctx: Pick<SchemaContext, 'root' | 'shared'>): JSONSchema {
   let s = schema;
   for (let hops = 0; s && typeof s.$ref === 'string' && hops < 16; hops++) {
     const ref: string = s.$ref;
