@@ -1,7 +1,7 @@
 // publishTrees / diffTrees: commit rendered trees under their spec.gitops.path in ONE commit and
 // push, in a temporary clone, with no empty commits, bounded retries on a moved branch, and hand
 // edits reported instead of overwritten. The CLI (publish, diff, demo) and the operator call this.
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -54,6 +54,19 @@ export interface PublishOptions {
   beforePush?: () => Promise<void>;
   /** The whole publish (every git, ssh and http call, retries included) ends by then: default 300000 ms. */
   deadlineMs?: number;
+  /**
+   * Keep the clone here between publishes (the operator: one directory per repository and
+   * branch). The next publish fetches only when the branch moved instead of cloning again. One
+   * publish at a time per directory (a second one is refused); a clone that failed in any way
+   * other than a refusal is removed, so the next publish starts from a fresh one.
+   */
+  cacheDir?: string;
+  /**
+   * The branch head at which the caller last saw these exact trees published. When the remote
+   * head is still this commit (one `ls-remote`), nothing else is read or written and the result
+   * is unchanged: the operator's cheap level-triggered check on every resync.
+   */
+  verifiedHead?: string;
 }
 
 export const DEFAULT_DEADLINE_MS = 300_000;
@@ -67,6 +80,10 @@ export interface PublishResult {
   /** The rendered commit message (also on dry runs when something changed). */
   message?: string;
   branch: string;
+  /** The branch head this publish read (the new commit's parent), null for a new branch. */
+  base: string | null;
+  /** The published paths (trees and removals) whose files this publish changes, sorted. */
+  changedPaths: string[];
 }
 
 export interface DiffResult {
@@ -119,6 +136,7 @@ interface Computed {
   changed: boolean;
   files: CommitChanges;
   conflicts: string[];
+  changedPaths: string[];
 }
 
 const BRANCH_RE = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/;
@@ -131,6 +149,7 @@ export async function publishTrees(options: PublishOptions): Promise<PublishResu
   try {
     return await publishLoop(options, session);
   } catch (e) {
+    if (!(e instanceof PublishRefused)) session.spoil();
     throw translate(e, session.repoLabel);
   } finally {
     session.close();
@@ -141,15 +160,16 @@ async function publishLoop(options: PublishOptions, session: Session): Promise<P
   if (options.reviewBranch) return reviewLoop(options, options.reviewBranch, session);
   const max = Math.max(1, options.maxAttempts ?? 6);
   for (let attempt = 1; ; attempt++) {
-    const computed = await session.compute();
+    const computed = await session.compute(attempt === 1 ? options.verifiedHead : undefined);
     if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
-    if (!computed.changed) return { changed: false, sha: computed.base, files: computed.files, attempts: attempt, branch: session.branch };
+    const done = { files: computed.files, attempts: attempt, branch: session.branch, base: computed.base, changedPaths: computed.changedPaths };
+    if (!computed.changed) return { ...done, changed: false, sha: computed.base };
     const message = session.message(computed.files);
-    if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: session.branch };
+    if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
     await options.beforePush?.();
     const pushed = await session.push(sha, computed.base);
-    if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: session.branch };
+    if (pushed === 'ok') return { ...done, changed: true, sha, message };
     if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${session.branch} kept moving while publishing; gave up after ${attempt} attempts (${pushed}). Run publish again.`);
     // Jittered, growing back-off so racing publishers spread out instead of colliding again.
     const delay = Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random());
@@ -172,15 +192,16 @@ async function reviewLoop(options: PublishOptions, review: string, session: Sess
     if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
     const current = await session.reviewHead(review);
     if (current && !current.ours) throw new PublishRefused(`${session.repoLabel}: branch ${review} exists and netprofile did not make it (its head commit has no ${REVIEW_TRAILER} trailer); netprofile never overwrites it: name another spec.gitops.reviewBranch or delete the branch`);
+    const done = { files: computed.files, attempts: attempt, branch: review, base: computed.base, changedPaths: computed.changedPaths };
     // Nothing to review, or the review branch already holds exactly this change on this base.
-    if (!computed.changed) return { changed: false, sha: current?.sha ?? computed.base, files: computed.files, attempts: attempt, branch: review };
-    if (current && current.tree === computed.tree && current.parent === computed.base) return { changed: false, sha: current.sha, files: computed.files, attempts: attempt, branch: review };
+    if (!computed.changed) return { ...done, changed: false, sha: current?.sha ?? computed.base };
+    if (current && current.tree === computed.tree && current.parent === computed.base) return { ...done, changed: false, sha: current.sha };
     const message = `${session.message(computed.files).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
-    if (options.dryRun) return { changed: true, sha: null, files: computed.files, attempts: attempt, message, branch: review };
+    if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
     await options.beforePush?.();
     const pushed = await session.pushReview(sha, review, current?.sha ?? null);
-    if (pushed === 'ok') return { changed: true, sha, files: computed.files, attempts: attempt, message, branch: review };
+    if (pushed === 'ok') return { ...done, changed: true, sha, message };
     if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${review} kept moving while publishing; gave up after ${attempt} attempts. Run publish again.`);
     await session.sleep(Math.min(2000, 50 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
   }
@@ -242,23 +263,53 @@ async function openSession(options: PublishOptions) {
   if (!(deadlineMs > 0)) throw new PublishRefused(`the publish deadline must be a positive number of milliseconds, not ${deadlineMs}`);
   const limits: GitLimits = { signal: options.signal, deadline: Date.now() + deadlineMs, label: `${repoLabel}, ${Math.round(deadlineMs / 100) / 10} s` };
   if (options.signal?.aborted) throw aborted(repoLabel, options.signal.reason);
-  const work = mkdtempSync(join(options.workDir ?? tmpdir(), 'netprofile-publish-'));
+  const cache = options.cacheDir ? resolve(options.cacheDir) : null;
+  if (cache) {
+    if (busyCaches.has(cache)) throw new PublishFailed(`${repoLabel}: another publish is using the clone in ${cache}; publishes of one repository and branch run one at a time`);
+    busyCaches.add(cache);
+  }
+  let work: string;
+  try {
+    if (cache) mkdirSync(cache, { recursive: true, mode: 0o700 });
+    work = cache ?? mkdtempSync(join(options.workDir ?? tmpdir(), 'netprofile-publish-'));
+  } catch (e) {
+    if (cache) busyCaches.delete(cache);
+    throw new PublishFailed(`${repoLabel}: cannot create the working directory: ${(e as Error).message}`);
+  }
   // Connection and stall limits for ssh and http: never longer than the whole deadline.
   const genv = gitEnvironment(options.credentials, join(work, 'secrets'), { stallSeconds: Math.min(DEFAULT_STALL_SECONDS, Math.ceil(deadlineMs / 1000)) });
   const clone = join(work, 'clone');
-  const cleanup = () => { genv.cleanup(); rmSync(work, { recursive: true, force: true }); };
+  let keep = cache !== null;
+  const cleanup = () => {
+    genv.cleanup();
+    if (!cache) { rmSync(work, { recursive: true, force: true }); return; }
+    for (const f of ['index', 'message']) rmSync(join(work, f), { force: true });
+    // A clone that failed, or that has gathered many packs (one per publish), starts over next time.
+    if (!keep || packCount(clone) > MAX_CACHED_PACKS) rmSync(clone, { recursive: true, force: true });
+    busyCaches.delete(cache);
+  };
   try {
     if (cls.kind === 'local') remote = await inspectLocal(cls.url, genv, limits, paths, branch, repoLabel);
-    mkdirSync(clone);
     const git = makeGit(clone, genv, limits);
-    await git.raw(['init', '-q', clone]);
-    await git.raw(['remote', 'add', 'origin', '--', remote.url]);
+    const marker = join(work, 'clone.json');
+    let objectFormat = cache ? cachedClone(clone, marker, remote.url) : null;
+    if (!objectFormat) {
+      rmSync(clone, { recursive: true, force: true });
+      mkdirSync(clone);
+      await git.raw(['init', '-q', clone]);
+      await git.raw(['remote', 'add', 'origin', '--', remote.url]);
+      objectFormat = (await git.raw(['rev-parse', '--show-object-format'])).trim() || 'sha1';
+      if (cache) writeFileSync(marker, JSON.stringify({ url: remote.url, objectFormat }));
+    }
+    const format = objectFormat;
     const authorEnv = await identity(git, options.author);
-    const objectFormat = (await git.raw(['rev-parse', '--show-object-format'])).trim() || 'sha1';
+    const targets: Target[] = [...trees, ...remove.map((path) => ({ path, files: {}, removed: true }))];
     return {
       branch, repoLabel,
+      /** A failure that is not a refusal: the kept clone may be half-updated, so it goes. */
+      spoil: () => { keep = false; },
       message: (files: CommitChanges) => renderMessage(messageContext(trees, files, paths)),
-      compute: () => compute(git, [...trees, ...remove.map((path) => ({ path, files: {}, removed: true }))], paths, branch, objectFormat, clone, work, repoLabel),
+      compute: (verifiedHead?: string) => compute(git, targets, paths, branch, format, clone, work, repoLabel, verifiedHead),
       diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,
         // The manifest changes whenever a file does; the files themselves are the diff to read.
         ...paths.map((p) => `:(exclude,literal)${p}/${MANIFEST}`)]),
@@ -301,9 +352,28 @@ async function openSession(options: PublishOptions) {
       close: cleanup,
     };
   } catch (e) {
+    if (!(e instanceof PublishRefused)) keep = false;
     cleanup();
     throw translate(e, repoLabel);
   }
+}
+
+/** Directories of kept clones in use by a publish of this process. */
+const busyCaches = new Set<string>();
+const MAX_CACHED_PACKS = 50;
+
+/** The kept clone's object format when it is a clone of `url` that looks whole, else null. */
+function cachedClone(clone: string, marker: string, url: string): string | null {
+  try {
+    const m = JSON.parse(readFileSync(marker, 'utf8')) as { url?: unknown; objectFormat?: unknown };
+    if (m.url !== url || typeof m.objectFormat !== 'string') return null;
+    if (!existsSync(join(clone, '.git', 'HEAD')) || !existsSync(join(clone, '.git', 'objects'))) return null;
+    return m.objectFormat;
+  } catch { return null; }
+}
+
+function packCount(clone: string): number {
+  try { return readdirSync(join(clone, '.git', 'objects', 'pack')).filter((f) => f.endsWith('.pack')).length; } catch { return 0; }
 }
 
 function aborted(repo: string, reason: unknown): PublishAborted {
@@ -434,8 +504,8 @@ async function remoteHeadOf(git: Git, branch: string): Promise<string | null> {
  * The branch head and its objects in the clone: `ls-remote`, then a depth-1 fetch only when the
  * clone does not have that head yet (a kept clone fetches nothing when nothing moved).
  */
-async function fetchBase(git: Git, branch: string, clone: string): Promise<string | null> {
-  const head = await remoteHeadOf(git, branch);
+async function fetchBase(git: Git, branch: string, clone: string, known?: string | null): Promise<string | null> {
+  const head = known !== undefined ? known : await remoteHeadOf(git, branch);
   if (!head) return null;
   if (readRef(clone, `refs/remotes/origin/${branch}`) === head) return head;
   await git.raw(['fetch', '-q', '--no-tags', '--depth=1', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
@@ -480,8 +550,15 @@ export const emptyTreeId = (format: string) => createHash(format === 'sha256' ? 
  * `hash-object -w --stdin-paths` for the new blobs, then read-tree, ONE `update-index
  * --index-info` and write-tree.
  */
-async function compute(git: Git, trees: Target[], paths: string[], branch: string, format: string, clone: string, work: string, label: string): Promise<Computed> {
-  const base = await fetchBase(git, branch, clone);
+async function compute(git: Git, trees: Target[], paths: string[], branch: string, format: string, clone: string, work: string, label: string, verifiedHead?: string): Promise<Computed> {
+  let head: string | null | undefined;
+  if (verifiedHead) {
+    // The caller saw exactly these trees at this head: when the branch is still there, nothing
+    // under the paths can differ (one ls-remote, no fetch, no tree read).
+    head = await remoteHeadOf(git, branch);
+    if (head === verifiedHead) return { base: head, baseTree: `${head}^{tree}`, tree: '', changed: false, files: { added: [], changed: [], removed: [] }, conflicts: [], changedPaths: [] };
+  }
+  const base = await fetchBase(git, branch, clone, head);
   const baseTree = base ? `${base}^{tree}` : emptyTreeId(format);
   const entries = new Map<string, Entry>();
   if (base) for (const e of parseLsTree(await git.raw(['ls-tree', '-r', '-t', '-z', '--full-tree', base]))) entries.set(e.path, e);
@@ -560,12 +637,21 @@ async function compute(git: Git, trees: Target[], paths: string[], branch: strin
   for (const p of baseUnder.keys()) if (!desired.has(p)) all.removed.push(p);
   for (const l of [all.added, all.changed, all.removed]) l.sort(byteOrder);
   const changed = all.added.length + all.changed.length + all.removed.length > 0;
+  // Which published paths these changes fall under (each file's nearest path).
+  const pathSet = new Set(paths);
+  const touched = new Set<string>();
+  for (const f of [...all.added, ...all.changed, ...all.removed]) {
+    for (let cut = f.lastIndexOf('/'); cut > 0; cut = f.lastIndexOf('/', cut - 1)) {
+      if (pathSet.has(f.slice(0, cut))) { touched.add(f.slice(0, cut)); break; }
+    }
+  }
+  const changedPaths = [...touched].sort(byteOrder);
   // The manifest is bookkeeping: it changes exactly when another file does, so it is not listed
   // (unless it is the only difference, e.g. someone deleted it).
   const onlyManifest = (l: string[]) => l.filter((f) => !f.endsWith(`/${MANIFEST}`));
   const listed = { added: onlyManifest(all.added), changed: onlyManifest(all.changed), removed: onlyManifest(all.removed) };
   const shown = listed.added.length + listed.changed.length + listed.removed.length ? listed : all;
-  if (!changed) return { base, baseTree, tree: '', changed, files: shown, conflicts: conflicts.sort() };
+  if (!changed) return { base, baseTree, tree: '', changed, files: shown, conflicts: conflicts.sort(), changedPaths };
 
   // Blobs the base does not have yet, streamed into ONE `git fast-import` (blob commands only:
   // no temporary files, one pack; git/git Documentation/git-fast-import.txt, v2.39.5: `blob`, `data`).
@@ -589,7 +675,7 @@ async function compute(git: Git, trees: Target[], paths: string[], branch: strin
   for (const [p, d] of desired) lines.push(`100644 ${d.sha}\t${p}`);
   await git.raw(['update-index', '--replace', '-z', '--index-info'], { input: lines.join('\0') + '\0', env: index });
   const tree = (await git.raw(['write-tree'], { env: index })).trim();
-  return { base, baseTree, tree, changed, files: shown, conflicts: conflicts.sort() };
+  return { base, baseTree, tree, changed, files: shown, conflicts: conflicts.sort(), changedPaths };
 }
 
 /** 'ok', or why the push did not land and should be retried on the new head. */

@@ -1,0 +1,167 @@
+// The kept clone (PublishOptions.cacheDir) and the level-triggered check (verifiedHead) that the
+// operator builds on (issue 13 points 4 and 5): a second publish into the same cache fetches and
+// clones nothing when the branch did not move, a moved branch is fetched, a broken cache starts
+// over, two publishes never share one cache, and a verified head costs one ls-remote. Counted with
+// a `git` wrapper first on PATH (every git process, also those git starts itself), not timed.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { writeFileSync, readFileSync, chmodSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { tempDir } from './helpers.js';
+import { isolatedGitEnv, git, bareRepo } from './gitserver.js';
+import { publishTrees, PublishFailed, PublishConflict } from '../gitops/index.js';
+import type { RenderedTree } from '../generators/render.js';
+
+const tree = (i: number, extra = ''): RenderedTree => ({
+  profile: `p${i}`, path: `clusters/c${i}/network`, target: 'plain',
+  files: { 'kustomization.yaml': 'resources: [pool.yaml]\n', 'pool.yaml': `pool: 10.${i}.0.0/24\n${extra}` },
+});
+
+const t = suite('kept clone and verified head');
+let dir: ReturnType<typeof tempDir>;
+let log: string;
+const saved: Record<string, string | undefined> = {};
+t.before(() => {
+  dir = tempDir('netprofile-cache-');
+  const env = isolatedGitEnv(join(dir.path, 'home'));
+  const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  const wrap = join(dir.path, 'bin');
+  mkdirSync(wrap);
+  log = join(dir.path, 'git.log');
+  writeFileSync(join(wrap, 'git'), [
+    '#!/bin/sh', 'sub=; skip=0',
+    'for x in "$@"; do if [ $skip = 1 ]; then skip=0; continue; fi; if [ "$x" = -c ]; then skip=1; continue; fi; sub=$x; break; done',
+    `printf '%s\\n' "$sub" >> '${log}'`, `exec '${realGit}' "$@"`, '',
+  ].join('\n'));
+  chmodSync(join(wrap, 'git'), 0o755);
+  for (const [k, v] of Object.entries({ ...env, PATH: `${wrap}:${process.env.PATH}` })) { saved[k] = process.env[k]; process.env[k] = v; }
+});
+t.after(() => {
+  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  dir.cleanup();
+});
+
+async function counted<T>(f: () => Promise<T>): Promise<{ value: T; commands: string[] }> {
+  writeFileSync(log, '');
+  const value = await f();
+  return { value, commands: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+t('a kept clone is reused: no init and no fetch when the branch did not move; a moved branch is fetched', async () => {
+  const repo = bareRepo(join(dir.path, 'reuse.git'));
+  const cacheDir = join(dir.path, 'cache-reuse');
+  const first = await counted(() => publishTrees({ repo, trees: [tree(1)], cacheDir }));
+  assert.ok(first.value.changed);
+  assert.ok(first.commands.includes('init'), 'the first publish makes the clone');
+  assert.ok(existsSync(join(cacheDir, 'clone', '.git')), 'the clone is kept');
+  assert.not.ok(existsSync(join(cacheDir, 'secrets')), 'no credentials stay behind');
+  const second = await counted(() => publishTrees({ repo, trees: [tree(1, 'x: 1\n')], cacheDir }));
+  assert.ok(second.value.changed);
+  assert.is(second.value.base, first.value.sha, 'built on the head the first publish pushed');
+  assert.not.ok(second.commands.includes('init'), `no new clone: ${second.commands.join(' ')}`);
+  assert.not.ok(second.commands.includes('fetch'), `nothing fetched, the clone has the head: ${second.commands.join(' ')}`);
+  // Someone else pushes: the next publish fetches that head and builds on it.
+  const other = join(dir.path, 'other');
+  git(['clone', '-q', repo, other]);
+  writeFileSync(join(other, 'README.md'), 'hello\n');
+  git(['add', 'README.md'], { cwd: other });
+  git(['-c', 'user.name=o', '-c', 'user.email=o@example.test', 'commit', '-qm', 'readme'], { cwd: other });
+  git(['push', '-q', 'origin', 'HEAD:main'], { cwd: other });
+  const moved = git(['rev-parse', 'main'], { cwd: repo }).trim();
+  const third = await counted(() => publishTrees({ repo, trees: [tree(1, 'x: 2\n')], cacheDir }));
+  assert.ok(third.commands.includes('fetch'));
+  assert.is(third.value.base, moved);
+  assert.is(git(['show', 'main:README.md'], { cwd: repo }), 'hello\n', 'the other commit is kept');
+  assert.is(git(['show', 'main:clusters/c1/network/pool.yaml'], { cwd: repo }), 'pool: 10.1.0.0/24\nx: 2\n');
+});
+
+t('changedPaths names the published paths whose files changed; base is the parent', async () => {
+  const repo = bareRepo(join(dir.path, 'paths.git'));
+  const cacheDir = join(dir.path, 'cache-paths');
+  const a = await publishTrees({ repo, trees: [tree(1), tree(2), tree(3)], cacheDir });
+  assert.equal(a.changedPaths, ['clusters/c1/network', 'clusters/c2/network', 'clusters/c3/network']);
+  assert.is(a.base, null, 'a new branch has no base');
+  const b = await publishTrees({ repo, trees: [tree(1), tree(2, 'y: 1\n'), tree(3)], cacheDir });
+  assert.equal(b.changedPaths, ['clusters/c2/network']);
+  assert.is(b.base, a.sha);
+  const c = await publishTrees({ repo, trees: [tree(1)], remove: ['clusters/c3/network'], cacheDir });
+  assert.equal(c.changedPaths, ['clusters/c3/network']);
+  const d = await publishTrees({ repo, trees: [tree(1), tree(2, 'y: 1\n')], cacheDir });
+  assert.not.ok(d.changed);
+  assert.equal(d.changedPaths, []);
+  assert.is(d.sha, c.sha);
+});
+
+t('verifiedHead: one ls-remote when the branch is still there, a full check when it moved (drift repaired)', async () => {
+  const repo = bareRepo(join(dir.path, 'verify.git'));
+  const url = `file://${repo}`;
+  const cacheDir = join(dir.path, 'cache-verify');
+  const first = await publishTrees({ repo: url, trees: [tree(1), tree(2)], cacheDir });
+  const same = await counted(() => publishTrees({ repo: url, trees: [tree(1), tree(2)], cacheDir, verifiedHead: first.sha! }));
+  assert.not.ok(same.value.changed);
+  assert.is(same.value.sha, first.sha);
+  assert.equal(same.commands.filter((c) => c !== 'var'), ['ls-remote'], `only ls-remote: ${same.commands.join(' ')}`);
+  // A person deletes one generated tree by hand: the head moved, so the trees are compared and repaired.
+  const other = join(dir.path, 'drift');
+  git(['clone', '-q', repo, other]);
+  git(['rm', '-rq', 'clusters/c2'], { cwd: other });
+  git(['-c', 'user.name=o', '-c', 'user.email=o@example.test', 'commit', '-qm', 'oops'], { cwd: other });
+  git(['push', '-q', 'origin', 'HEAD:main'], { cwd: other });
+  const repaired = await publishTrees({ repo: url, trees: [tree(1), tree(2)], cacheDir, verifiedHead: first.sha! });
+  assert.ok(repaired.changed, 'the deleted tree is published again');
+  assert.equal(repaired.changedPaths, ['clusters/c2/network']);
+  assert.is(git(['show', 'main:clusters/c2/network/pool.yaml'], { cwd: repo }), 'pool: 10.2.0.0/24\n');
+  // A hand edit is still a conflict, never overwritten, also with a verified head that moved.
+  git(['pull', '-q', 'origin', 'main'], { cwd: other });
+  writeFileSync(join(other, 'clusters/c1/network/pool.yaml'), 'edited\n');
+  git(['-c', 'user.name=o', '-c', 'user.email=o@example.test', 'commit', '-qam', 'edit'], { cwd: other });
+  git(['push', '-q', 'origin', 'HEAD:main'], { cwd: other });
+  try {
+    await publishTrees({ repo: url, trees: [tree(1), tree(2)], cacheDir, verifiedHead: repaired.sha! });
+    assert.unreachable('a hand edit must be refused');
+  } catch (e) {
+    assert.instance(e, PublishConflict);
+    assert.match((e as Error).message, /clusters\/c1\/network\/pool\.yaml/);
+  }
+  assert.ok(existsSync(join(cacheDir, 'clone', '.git')), 'a refusal keeps the clone');
+});
+
+t('a broken or foreign kept clone starts over; a failed publish removes it', async () => {
+  const repo = bareRepo(join(dir.path, 'broken.git'));
+  const cacheDir = join(dir.path, 'cache-broken');
+  await publishTrees({ repo, trees: [tree(1)], cacheDir });
+  // Half a clone (a crash mid-way): the objects are gone.
+  rmSync(join(cacheDir, 'clone', '.git', 'objects'), { recursive: true, force: true });
+  const again = await counted(() => publishTrees({ repo, trees: [tree(1, 'z: 1\n')], cacheDir }));
+  assert.ok(again.value.changed);
+  assert.ok(again.commands.includes('init'), 'a new clone');
+  // The same cache directory used for another repository: not reused for it.
+  const repo2 = bareRepo(join(dir.path, 'broken2.git'));
+  const foreign = await counted(() => publishTrees({ repo: repo2, trees: [tree(1)], cacheDir }));
+  assert.ok(foreign.commands.includes('init'));
+  assert.is(git(['show', 'main:clusters/c1/network/pool.yaml'], { cwd: repo2 }), 'pool: 10.1.0.0/24\n');
+  // A remote that fails: the clone goes, so nothing half-done is reused.
+  try {
+    await publishTrees({ repo: join(dir.path, 'missing.git'), trees: [tree(1)], cacheDir });
+    assert.unreachable('a missing repository fails');
+  } catch (e) { assert.instance(e, PublishFailed); }
+  assert.not.ok(existsSync(join(cacheDir, 'clone')), 'the failed clone is removed');
+});
+
+t('two publishes never share one kept clone: the second is refused at once, nothing pushed', async () => {
+  const repo = bareRepo(join(dir.path, 'busy.git'));
+  const cacheDir = join(dir.path, 'cache-busy');
+  const a = publishTrees({ repo, trees: [tree(1)], cacheDir });
+  let refused: unknown = null;
+  try { await publishTrees({ repo, trees: [tree(2)], cacheDir }); } catch (e) { refused = e; }
+  await a;
+  assert.instance(refused, PublishFailed);
+  assert.match((refused as Error).message, /one at a time/);
+  assert.is(git(['ls-tree', '-r', '--name-only', 'main'], { cwd: repo }).trim(), 'clusters/c1/network/.netprofile/SHA256SUMS\nclusters/c1/network/kustomization.yaml\nclusters/c1/network/pool.yaml');
+  // And the cache is free again afterwards.
+  const b = await publishTrees({ repo, trees: [tree(1), tree(2)], cacheDir });
+  assert.equal(b.changedPaths, ['clusters/c2/network']);
+});
+
+t.run();
