@@ -164,7 +164,7 @@ async function publishLoop(options: PublishOptions, session: Session): Promise<P
     if (computed.conflicts.length) throw conflictError(computed.conflicts, session.repoLabel);
     const done = { files: computed.files, attempts: attempt, branch: session.branch, base: computed.base, changedPaths: computed.changedPaths };
     if (!computed.changed) return { ...done, changed: false, sha: computed.base };
-    const message = session.message(computed.files);
+    const message = session.message(computed.files, computed.changedPaths);
     if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
     await options.beforePush?.();
@@ -196,7 +196,7 @@ async function reviewLoop(options: PublishOptions, review: string, session: Sess
     // Nothing to review, or the review branch already holds exactly this change on this base.
     if (!computed.changed) return { ...done, changed: false, sha: current?.sha ?? computed.base };
     if (current && current.tree === computed.tree && current.parent === computed.base) return { ...done, changed: false, sha: current.sha };
-    const message = `${session.message(computed.files).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
+    const message = `${session.message(computed.files, computed.changedPaths).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
     if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
     await options.beforePush?.();
@@ -220,7 +220,8 @@ export async function diffTrees(options: Omit<PublishOptions, 'dryRun' | 'messag
   }
 }
 
-function conflictError(files: string[], repo: string): PublishConflict {
+/** The refusal for hand-edited files under the published paths (also per profile, by the operator). */
+export function conflictError(files: string[], repo: string): PublishConflict {
   return new PublishConflict(`${repo}: ${files.length === 1 ? 'a file' : `${files.length} files`} under the published path changed outside netprofile and would be overwritten: ${files.join(', ')}. ` +
     'Move the change into the NetworkProfile (or revert the hand edit), then publish again.', [], files);
 }
@@ -270,10 +271,14 @@ async function openSession(options: PublishOptions) {
   }
   let work: string;
   try {
-    if (cache) mkdirSync(cache, { recursive: true, mode: 0o700 });
+    if (cache) {
+      mkdirSync(cache, { recursive: true, mode: 0o700 });
+      await lockCache(cache, limits, repoLabel);
+    }
     work = cache ?? mkdtempSync(join(options.workDir ?? tmpdir(), 'netprofile-publish-'));
   } catch (e) {
     if (cache) busyCaches.delete(cache);
+    if (e instanceof PublishFailed) throw e;
     throw new PublishFailed(`${repoLabel}: cannot create the working directory: ${(e as Error).message}`);
   }
   // Connection and stall limits for ssh and http: never longer than the whole deadline.
@@ -286,6 +291,7 @@ async function openSession(options: PublishOptions) {
     for (const f of ['index', 'message']) rmSync(join(work, f), { force: true });
     // A clone that failed, or that has gathered many packs (one per publish), starts over next time.
     if (!keep || packCount(clone) > MAX_CACHED_PACKS) rmSync(clone, { recursive: true, force: true });
+    rmSync(join(cache, 'lock'), { force: true });
     busyCaches.delete(cache);
   };
   try {
@@ -308,7 +314,7 @@ async function openSession(options: PublishOptions) {
       branch, repoLabel,
       /** A failure that is not a refusal: the kept clone may be half-updated, so it goes. */
       spoil: () => { keep = false; },
-      message: (files: CommitChanges) => renderMessage(messageContext(trees, files, paths)),
+      message: (files: CommitChanges, changedPaths: string[] = paths) => renderMessage(messageContext(trees, files, paths, changedPaths)),
       compute: (verifiedHead?: string) => compute(git, targets, paths, branch, format, clone, work, repoLabel, verifiedHead),
       diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,
         // The manifest changes whenever a file does; the files themselves are the diff to read.
@@ -361,6 +367,25 @@ async function openSession(options: PublishOptions) {
 /** Directories of kept clones in use by a publish of this process. */
 const busyCaches = new Set<string>();
 const MAX_CACHED_PACKS = 50;
+
+/**
+ * Takes the kept clone's lock file (created exclusively, holding our pid) against another process
+ * using the same directory: waits for a live holder until the deadline or the signal, takes over
+ * the lock of a process that is gone.
+ */
+async function lockCache(cache: string, limits: GitLimits, label: string): Promise<void> {
+  const lock = join(cache, 'lock');
+  for (;;) {
+    try { writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 }); return; } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number(readFileSync(lock, 'utf8').trim() || 0);
+    let alive = holder > 0 && holder !== process.pid;
+    if (alive) { try { process.kill(holder, 0); } catch (e) { alive = (e as NodeJS.ErrnoException).code === 'EPERM'; } }
+    if (!alive) { rmSync(lock, { force: true }); continue; }
+    await sleep(50, limits, label);
+  }
+}
 
 /** The kept clone's object format when it is a clone of `url` that looks whole, else null. */
 function cachedClone(clone: string, marker: string, url: string): string | null {
@@ -456,12 +481,17 @@ async function identity(git: Git, author?: { name: string; email: string }): Pro
   return env;
 }
 
-function messageContext(trees: RenderedTree[], files: CommitChanges, paths: string[]): CommitMessageContext {
-  const clusters = [...new Set(trees.map((t) => clusterOf(t)))];
+function messageContext(trees: RenderedTree[], files: CommitChanges, paths: string[], changedPaths: string[]): CommitMessageContext {
+  // The clusters and the summary of what changed (a fleet's commit names the trees it touches,
+  // not every tree it checked); a long list of clusters becomes a count.
+  const touched = new Set(changedPaths);
+  const changedTrees = trees.filter((t) => touched.has(normalisePath(t.path)));
+  const named = changedTrees.length ? changedTrees : trees;
+  const clusters = [...new Set(named.map((t) => clusterOf(t)))];
   return {
-    cluster: clusters.join(', '),
-    profile: trees.map((t) => t.profile).join(', '),
-    summary: summarizeChanges(files, paths),
+    cluster: clusters.length > 3 ? `${clusters.length} clusters` : clusters.join(', '),
+    profile: named.map((t) => t.profile).join(', '),
+    summary: summarizeChanges(files, changedPaths.length ? changedPaths : paths),
     changes: files,
   };
 }

@@ -19,7 +19,10 @@ each profile's spec.gitops.repo and writes status and Events.
   --metrics-bind-address ADDR         Prometheus /metrics (default :8080; "0" turns it off)
   --health-probe-bind-address ADDR    /healthz and /readyz (default :8081; "0" turns it off)
   --resync-period DURATION            re-check every profile this often (default 10m; e.g. 30s, 1h)
-  --max-concurrent-reconciles N       profiles reconciled at once (default 4)
+  --max-concurrent-reconciles N       profiles reconciled at once (default 4); profiles waiting
+                                      on one repository do not hold a worker
+  --git-cache-dir DIR                 kept Git clones, one per repository and branch (default
+                                      $TMPDIR/netprofile-clones, the Pod's /tmp emptyDir)
   --probe-metadata[=true|false]       probe instance-metadata services (short timeouts) for extra
                                       evidence (default false)
   --graceful-shutdown-timeout DURATION  on SIGTERM, how long in-flight reconciles may take
@@ -45,8 +48,16 @@ export interface OperatorFlags {
   concurrency: number;
   probeMetadata: boolean;
   shutdownMs: number;
+  /** Where the kept clones live (batch.ts); null: the default under the temp directory. */
+  gitCacheDir: string | null;
   verbose: boolean;
   help: boolean;
+}
+
+function gitCacheDir(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!value.trim() || value.includes('\0')) throw new UsageError('--git-cache-dir needs a directory');
+  return value;
 }
 
 /** Go's time.ParseDuration for the units that make sense here: 500ms, 30s, 10m, 1h30m. */
@@ -79,7 +90,7 @@ export function parseOperatorFlags(argv: string[], env: NodeJS.ProcessEnv): Oper
     { name: 'leader-elect' }, { name: 'leader-election-namespace', value: true }, { name: 'leader-election-id', value: true },
     { name: 'metrics-bind-address', value: true }, { name: 'health-probe-bind-address', value: true },
     { name: 'resync-period', value: true }, { name: 'max-concurrent-reconciles', value: true },
-    { name: 'probe-metadata' }, { name: 'graceful-shutdown-timeout', value: true }, { name: 'verbose', short: 'v' },
+    { name: 'probe-metadata' }, { name: 'graceful-shutdown-timeout', value: true }, { name: 'git-cache-dir', value: true }, { name: 'verbose', short: 'v' },
   ]);
   if (args.positionals.length) throw new UsageError(`operator takes no arguments, got "${args.positionals[0].slice(0, 40)}"`);
   // Scope: one namespace (the operator's own by default, where the install grants Secret access),
@@ -114,6 +125,7 @@ export function parseOperatorFlags(argv: string[], env: NodeJS.ProcessEnv): Oper
     concurrency: Number(conc),
     probeMetadata: args.flags['probe-metadata'] === true,
     shutdownMs: parseDuration(stringFlag(args, 'graceful-shutdown-timeout') ?? '9s', 'graceful-shutdown-timeout'),
+    gitCacheDir: gitCacheDir(stringFlag(args, 'git-cache-dir')),
     verbose: args.flags.verbose === true,
     help: args.help,
   };

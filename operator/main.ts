@@ -11,7 +11,7 @@ import { jsonLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { Operator } from './operator.js';
 import { probeMetadata } from './probes.js';
-import { gitPublisher } from './publisher.js';
+import { batchingPublisher } from './batch.js';
 
 
 export async function run(argv: string[]): Promise<number> {
@@ -37,7 +37,9 @@ export async function run(argv: string[]): Promise<number> {
     concurrency: flags.concurrency,
     queueBackoff: { baseMs: 1_000, maxMs: 300_000, jitter: 0.2 },
     watchBackoff: { baseMs: 800, maxMs: 30_000, jitter: 0.5 },
-    publisher: gitPublisher,
+    // One lane per repository and branch: one commit for every profile waiting on it, the clone
+    // kept between publishes, drift repaired on resync (operator/batch.ts).
+    publisher: batchingPublisher(flags.gitCacheDir ? { cacheRoot: flags.gitCacheDir } : {}),
     clock: systemClock,
     log,
     metrics,

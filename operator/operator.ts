@@ -71,6 +71,7 @@ export class Operator {
   /** The detection over all Nodes, shared by every profile until a Node's facts change. */
   private detection: { facts?: Detection; problem: string | null } | null = null;
   private probeEvidence: string[] = [];
+  private confirming: Promise<void> | null = null;
   private stopped = false;
   private started = false;
   private lost: string | null = null;
@@ -92,12 +93,14 @@ export class Operator {
       signal: this.work.signal,
       confirmLeadership: async () => {
         if (!this.leader) return;
-        try { await this.leader.confirm(); } catch (e) { throw new Fenced((e as Error).message); }
+        // The fences of one batched commit run at once: they share one read of the Lease.
+        this.confirming ??= this.leader.confirm().finally(() => { this.confirming = null; });
+        try { await this.confirming; } catch (e) { throw new Fenced((e as Error).message); }
       },
       serviceAccount: o.serviceAccount,
     });
-    this.queue = new WorkQueue(async (key) => {
-      const result = await this.reconciler.reconcile(key);
+    this.queue = new WorkQueue(async (key, release) => {
+      const result = await this.reconciler.reconcile(key, release);
       log.debug('reconciled', { profile: key, result });
     }, {
       concurrency: o.concurrency, backoff: o.queueBackoff, clock: o.clock,

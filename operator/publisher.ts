@@ -26,11 +26,20 @@ export interface PublishRequest {
   beforePush?: () => Promise<void>;
   /** Deadline for the whole publish, every git/ssh/http call included (default 300000 ms). */
   deadlineMs?: number;
+  /** The profile (namespace/name) this request publishes, when it is one profile's tree. */
+  key?: string;
+  /** The tree's hash (reconcile.ts treeHash): a level-triggered publisher verifies by it. */
+  hash?: string;
 }
 
 export interface PublishResult { changed: boolean; sha: string; files: unknown; attempts: number }
 
-export type Publisher = (request: PublishRequest) => Promise<PublishResult>;
+/**
+ * Publishes one request. A `levelTriggered` publisher (batch.ts) is asked on every reconcile,
+ * also when the tree did not change, and checks Git itself (cheaply); any other publisher is asked
+ * only when the tree differs from the one this replica published last.
+ */
+export type Publisher = ((request: PublishRequest) => Promise<PublishResult>) & { readonly levelTriggered?: boolean };
 
 /** The keys a Git credentials Secret may hold (api.md §8, the issue). */
 export const SECRET_KEYS = ['identity', 'known_hosts', 'username', 'password', 'token'] as const;

@@ -30,11 +30,21 @@ export class WorkQueue {
   /** Retries scheduled after a failure (workqueue_retries_total). */
   retries = 0;
   private running = 0;
+  /** Keys that gave their worker back while they wait on I/O (release()), still processing. */
+  private waiting = 0;
+  /** Released keys ready to take a worker again, served before new keys. */
+  private readonly resumers: (() => void)[] = [];
   private paused = true;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly handler: (key: string) => Promise<void>, private readonly options: QueueOptions) {}
+  /**
+   * `handler(key, release)`: a handler that is about to wait on slow I/O that other keys share (the
+   * batching Git publisher) calls release() to give its worker to the next key, and awaits the
+   * function it returns to take a worker again before it goes on. The key stays processing
+   * meanwhile (never run twice at once) and counts as in flight (stop() waits for it).
+   */
+  constructor(private readonly handler: (key: string, release: () => () => Promise<void>) => Promise<void>, private readonly options: QueueOptions) {}
 
   add(key: string): void {
     if (this.stopped) return;
@@ -110,15 +120,17 @@ export class WorkQueue {
   }
 
   get length(): number { return this.queue.length; }
-  get inFlight(): number { return this.running; }
+  get inFlight(): number { return this.running + this.waiting; }
 
   /** Resolves when nothing is queued or running (delayed retries do not count). */
   idle(): Promise<void> {
-    if (this.running === 0 && (this.queue.length === 0 || this.paused)) return Promise.resolve();
+    if (this.running === 0 && this.waiting === 0 && (this.queue.length === 0 || this.paused)) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private pump(): void {
+    // Work already started finishes first (also while paused: it ends, it takes nothing new).
+    while (this.running < this.options.concurrency && this.resumers.length) this.resumers.shift()!();
     while (!this.paused && this.running < this.options.concurrency && this.queue.length) {
       const key = this.queue.shift()!;
       this.queued.delete(key);
@@ -127,15 +139,28 @@ export class WorkQueue {
       this.running++;
       void this.runOne(key);
     }
-    if (this.running === 0 && (this.queue.length === 0 || this.paused)) {
+    if (this.running === 0 && this.waiting === 0 && (this.queue.length === 0 || this.paused)) {
       const waiters = this.idleWaiters.splice(0);
       for (const w of waiters) w();
     }
   }
 
   private async runOne(key: string): Promise<void> {
+    let holding = true;
+    const release = (): (() => Promise<void>) => {
+      if (!holding) return async () => {};
+      holding = false;
+      this.running--;
+      this.waiting++;
+      this.pump();
+      let resumed: Promise<void> | null = null;
+      return () => (resumed ??= new Promise<void>((resolve) => {
+        this.resumers.push(() => { this.waiting--; this.running++; holding = true; resolve(); });
+        this.pump();
+      }));
+    };
     try {
-      await this.handler(key);
+      await this.handler(key, release);
       this.failures.delete(key);
     } catch (e) {
       const attempt = (this.failures.get(key) ?? 0) + 1;
@@ -150,7 +175,8 @@ export class WorkQueue {
     } finally {
       this.processing.delete(key);
       this.startedAt.delete(key);
-      this.running--;
+      // A handler that released its worker and never took it back ends as a waiting key.
+      if (holding) this.running--; else this.waiting--;
       if (this.dirty.delete(key)) this.add(key);
       this.pump();
     }

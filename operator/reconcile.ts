@@ -75,13 +75,17 @@ export class Reconciler {
     this.d.metrics.setFindings(this.findingsByProfile);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
+  /**
+   * `release` (from the work queue): called while the reconcile waits on the publisher, so the
+   * worker serves other profiles meanwhile and a lane of the batching publisher collects them all.
+   */
+  async reconcile(key: string, release?: () => () => Promise<void>): Promise<ReconcileResult> {
     const obj = this.d.getProfile(key);
     if (!obj) { this.forget(key); return 'deleted'; }
     const started = process.hrtime.bigint();
     let result: ReconcileResult = 'error';
     try {
-      result = await this.reconcileObject(key, obj);
+      result = await this.reconcileObject(key, obj, release);
       return result;
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -90,7 +94,7 @@ export class Reconciler {
     }
   }
 
-  private async reconcileObject(key: string, obj: KubeObject): Promise<ReconcileResult> {
+  private async reconcileObject(key: string, obj: KubeObject, release?: () => () => Promise<void>): Promise<ReconcileResult> {
     const log = this.d.log.with({ profile: key });
     // The published tree's lifecycle (operator/finalizer.ts): a deleted profile is finalized, a
     // live one carries the finalizer exactly when its deletionPolicy is prune.
@@ -151,7 +155,10 @@ export class Reconciler {
       const tree = renderTree(plan);
       const hash = treeHash(tree, repo.url, `${repo.branch}${reviewBranchOf(obj) ? ` review:${reviewBranchOf(obj)}` : ""}`);
       const publishedBefore = conditionOf(current, 'Published');
-      if (this.published.get(key) === hash && publishedBefore?.status === 'True') {
+      // The same tree as last published: a level-triggered publisher still checks Git (one
+      // ls-remote while the branch has not moved; drift is repaired), any other is not asked.
+      const same = this.published.get(key) === hash && publishedBefore?.status === 'True';
+      if (same && !this.d.publisher.levelTriggered) {
         publishedCond = { type: 'Published', status: 'True', reason: publishedBefore.reason, message: publishedBefore.message };
         result = 'unchanged';
       } else if (!this.d.canPublish()) {
@@ -159,7 +166,7 @@ export class Reconciler {
         return 'skipped';
       } else {
         try {
-          const outcome = await this.publish(plan, tree, repo, namespace, log, obj, key, generation);
+          const outcome = await this.publish(plan, tree, repo, namespace, log, obj, key, generation, { hash, same, release });
           this.published.set(key, hash);
           if (outcome.changed) {
             lastCommit = { sha: outcome.sha, path: plan.gitops.path, time: metaTime(now), repo: repo.url, branch: repo.branch };
@@ -244,19 +251,26 @@ export class Reconciler {
     if (current.metadata.deletionTimestamp) throw new Fenced('the profile is being deleted');
   }
 
-  private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger, obj: KubeObject, key: string, generation: number) {
+  private async publish(plan: Plan, tree: RenderedTree, repo: { url: string; branch: string; secretRef: { name: string } | null }, namespace: string, log: Logger, obj: KubeObject, key: string, generation: number, o: { hash: string; same: boolean; release?: () => () => Promise<void> }) {
     const credentials = await readCredentials(this.d.api, namespace, repo.secretRef?.name, repo.url, this.d.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT);
     // deletionPolicy: prune and the target moved: the old tree goes, in the same commit when it
     // is in the same repository and branch (operator/finalizer.ts).
     const remove = await staleTree(this.lifecycle(log), obj, { repo: repo.url, branch: repo.branch, path: plan.gitops.path });
-    await this.fence(key, generation);
+    // A re-check of an unchanged tree pushes nothing unless Git drifted, and every push is fenced
+    // right before it: the Lease is re-read up front only when a change is expected.
+    if (!o.same) await this.fence(key, generation);
+    else if (this.d.signal?.aborted || !this.d.canPublish()) throw new Fenced('this replica is stopping or not the leader');
     const request: PublishRequest & FencedRequest = {
       repo: repo.url, branch: repo.branch, reviewBranch: reviewBranchOf(obj), trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false,
+      key, hash: o.hash,
       ...(this.d.signal ? { signal: this.d.signal } : {}),
       beforePush: () => this.fence(key, generation),
     };
-    const outcome = await this.d.publisher(request);
-    log.info(outcome.changed ? 'published' : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
+    // The wait for the repository's lane gives the worker back to the queue meanwhile.
+    const resume = o.release?.();
+    let outcome;
+    try { outcome = await this.d.publisher(request); } finally { await resume?.(); }
+    if (outcome.changed || !o.same) log.info(outcome.changed ? (o.same ? 'repaired drift in Git' : 'published') : 'already up to date', { repo: repo.url, branch: repo.branch, path: plan.gitops.path, sha: outcome.sha, attempts: outcome.attempts });
     return outcome;
   }
 

@@ -24,7 +24,8 @@ import { Operator } from '../operator/operator.js';
 import { kubeApi, loadKubeConfig, type ApiDeadlines } from '../operator/kube.js';
 import { memoryLogger } from '../operator/log.js';
 import { systemClock, type BackoffOptions } from '../operator/clock.js';
-import { gitPublisher, type Publisher } from '../operator/publisher.js';
+import type { Publisher } from '../operator/publisher.js';
+import { batchingPublisher } from '../operator/batch.js';
 
 export interface Recorded { method: string; path: string; query: Record<string, string>; contentType: string | null; body: any }
 interface Reply { status: number; body?: unknown; stream?: PassThrough; headers?: Record<string, string>; delayMs?: number; hang?: boolean }
@@ -578,6 +579,9 @@ export async function harness(): Promise<Harness> {
   const kubeconfig = join(dir.path, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(fake.host));
   const operators: Operator[] = [];
+  // The operator's own publisher (operator/main.ts): batched per repository, kept clones. Each
+  // replica gets its own, as each operator process has its own.
+  let replicas = 0;
   const h: Harness = {
     fake, remote, url: `file://${remote}`, dir, kubeconfig, operators,
     commits() {
@@ -595,7 +599,7 @@ export async function harness(): Promise<Harness> {
         ...(o.wedgedAfterMs ? { wedgedAfterMs: o.wedgedAfterMs } : {}),
         ...(o.onLostLeadership ? { onLostLeadership: o.onLostLeadership } : {}),
         watchBackoff: { baseMs: 20, maxMs: 300, jitter: 0.5 },
-        publisher: o.publisher ?? gitPublisher,
+        publisher: o.publisher ?? batchingPublisher({ cacheRoot: join(dir.path, `clones-${++replicas}`) }),
         clock: systemClock,
         log: memoryLogger(),
       });

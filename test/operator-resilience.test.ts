@@ -67,8 +67,9 @@ t('a status patch answered 500 is retried with per-profile backoff; another prof
     assert.equal(failures.map((f) => f.attempt), [1, 2]);
     assert.ok(failures[1].retryInMs > failures[0].retryInMs, 'the delay grows');
     assert.ok(!log.some((e) => e.msg === 'reconcile failed, backing off' && e.profile === `${NS}/fine`));
-    // One commit per profile: the retries of the status write did not publish again.
-    assert.is(h.commits().length, 2);
+    // The two profiles share a repository: one commit (or one each when they missed each
+    // other's batch), and the retries of the status write did not publish again.
+    assert.ok(h.commits().length >= 1 && h.commits().length <= 2, h.commits().join('\n'));
     await waitFor(() => op.queue.attempts(`${NS}/flaky`) === 0, 'success resets the backoff');
     assert.equal(h.fake.unexpected, []);
   } finally { await h.done(); }
