@@ -149,11 +149,17 @@ export async function publishTrees(options: PublishOptions): Promise<PublishResu
   try {
     return await publishLoop(options, session);
   } catch (e) {
-    if (!(e instanceof PublishRefused)) session.spoil();
+    // The clone is whole after a refusal, and after the caller's own pre-push check refused.
+    if (!(e instanceof PublishRefused) && !session.refusedBeforePush) session.spoil();
     throw translate(e, session.repoLabel);
   } finally {
     session.close();
   }
+}
+
+/** options.beforePush, its refusal noted on the session (the clone is still whole then). */
+async function fence(options: PublishOptions, session: Session): Promise<void> {
+  try { await options.beforePush?.(); } catch (e) { session.refusedBeforePush = true; throw e; }
 }
 
 async function publishLoop(options: PublishOptions, session: Session): Promise<PublishResult> {
@@ -167,7 +173,7 @@ async function publishLoop(options: PublishOptions, session: Session): Promise<P
     const message = session.message(computed.files, computed.changedPaths);
     if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
-    await options.beforePush?.();
+    await fence(options, session);
     const pushed = await session.push(sha, computed.base);
     if (pushed === 'ok') return { ...done, changed: true, sha, message };
     if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${session.branch} kept moving while publishing; gave up after ${attempt} attempts (${pushed}). Run publish again.`);
@@ -199,7 +205,7 @@ async function reviewLoop(options: PublishOptions, review: string, session: Sess
     const message = `${session.message(computed.files, computed.changedPaths).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
     if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
-    await options.beforePush?.();
+    await fence(options, session);
     const pushed = await session.pushReview(sha, review, current?.sha ?? null);
     if (pushed === 'ok') return { ...done, changed: true, sha, message };
     if (attempt >= max) throw new PublishFailed(`${session.repoLabel}: branch ${review} kept moving while publishing; gave up after ${attempt} attempts. Run publish again.`);
@@ -314,6 +320,7 @@ async function openSession(options: PublishOptions) {
       branch, repoLabel,
       /** A failure that is not a refusal: the kept clone may be half-updated, so it goes. */
       spoil: () => { keep = false; },
+      refusedBeforePush: false,
       message: (files: CommitChanges, changedPaths: string[] = paths) => renderMessage(messageContext(trees, files, paths, changedPaths)),
       compute: (verifiedHead?: string) => compute(git, targets, paths, branch, format, clone, work, repoLabel, verifiedHead),
       diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,

@@ -149,6 +149,21 @@ t('a broken or foreign kept clone starts over; a failed publish removes it', asy
   assert.not.ok(existsSync(join(cacheDir, 'clone')), 'the failed clone is removed');
 });
 
+t('a refusal by beforePush (the operator fence) keeps the clone; nothing is pushed', async () => {
+  const repo = bareRepo(join(dir.path, 'fence.git'));
+  const cacheDir = join(dir.path, 'cache-fence');
+  const first = await publishTrees({ repo, trees: [tree(1)], cacheDir });
+  const fenced = new Error('not the leader any more');
+  try {
+    await publishTrees({ repo, trees: [tree(1, 'f: 1\n')], cacheDir, beforePush: async () => { throw fenced; } });
+    assert.unreachable('the fence refuses');
+  } catch (e) { assert.is(e, fenced, 'the error unchanged'); }
+  assert.is(git(['rev-parse', 'main'], { cwd: repo }).trim(), first.sha);
+  const next = await counted(() => publishTrees({ repo, trees: [tree(1, 'f: 1\n')], cacheDir }));
+  assert.not.ok(next.commands.includes('init'), 'the clone was kept');
+  assert.ok(next.value.changed);
+});
+
 t('two publishes never share one kept clone: the second is refused at once, nothing pushed', async () => {
   const repo = bareRepo(join(dir.path, 'busy.git'));
   const cacheDir = join(dir.path, 'cache-busy');
