@@ -81,7 +81,11 @@ export function batchingPublisher(options: BatchingOptions = {}): BatchingPublis
           w.reject(w.req.signal.reason ?? new Error('aborted'));
           return false;
         });
-        if (batch.length) await runBatch(lane, batch);
+        // Each profile's commit message template is honoured: one commit per template in use
+        // (usually all profiles share the default), one after the other on the lane.
+        const byTemplate = new Map<string, Waiting[]>();
+        for (const w of batch) byTemplate.set(w.req.message, [...(byTemplate.get(w.req.message) ?? []), w]);
+        for (const group of byTemplate.values()) await runBatch(lane, group);
       }
     } finally {
       lane.running = false;
@@ -136,15 +140,13 @@ export function batchingPublisher(options: BatchingOptions = {}): BatchingPublis
     const review = !!first.reviewBranch;
     const v = lane.verified;
     const allVerified = !review && v.head !== null && batch.every((w) => !w.req.remove?.length && w.req.key && w.req.hash && v.trees.get(w.req.key)?.hash === w.req.hash);
-    const messages = new Set(batch.map((w) => w.req.message));
     const signals = [...new Set(batch.map((w) => w.req.signal).filter((s): s is AbortSignal => !!s))];
     const deadlines = batch.map((w) => w.req.deadlineMs).filter((d): d is number => typeof d === 'number');
     const result = await publish({
       repo: first.repo, branch: first.branch, ...(first.reviewBranch ? { reviewBranch: first.reviewBranch } : {}),
       trees: batch.flatMap((w) => w.req.trees),
       remove: [...new Set(batch.flatMap((w) => w.req.remove ?? []))],
-      // One template for the commit: the profiles' own when they agree, else the default one.
-      ...(messages.size === 1 ? { message: first.message } : {}),
+      message: first.message,
       author: first.author, credentials: first.credentials, dryRun: first.dryRun,
       ...(signals.length ? { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) } : {}),
       ...(deadlines.length ? { deadlineMs: Math.min(...deadlines) } : {}),

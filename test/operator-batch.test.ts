@@ -125,6 +125,16 @@ t('requests that wait on one lane go into one publish; another branch or Secret 
   assert.equal(results[1].files, { added: ['clusters/p2/a.yaml'], changed: [], removed: [] }, 'each profile sees its own files');
 });
 
+t('profiles with different commit message templates get a commit each, one after the other', async () => {
+  let running = 0, overlapped = false;
+  const rec = recording(async (o) => { running++; if (running > 1) overlapped = true; await new Promise((r) => setTimeout(r, 5)); running--; return ok(o, 'c'); });
+  const pub = batchingPublisher({ publishTrees: rec.publishTrees, cacheRoot: '/nonexistent', lingerMs: 5 });
+  await Promise.all([pub(request(1, { message: 'x: {{summary}}' })), pub(request(2)), pub(request(3, { message: 'x: {{summary}}' }))]);
+  assert.is(rec.calls.length, 2);
+  assert.equal(rec.calls.map((c) => [c.message, c.trees.map((t) => t.profile)]), [['x: {{summary}}', ['p1', 'p3']], ['m', ['p2']]]);
+  assert.not.ok(overlapped, 'never two publishes on one lane at once');
+});
+
 t('a fence that fails drops that profile from the commit; the others are pushed without it', async () => {
   const rec = recording(async (o) => { await o.beforePush?.(); return ok(o, `c${rec.calls.length}`); });
   const pub = batchingPublisher({ publishTrees: rec.publishTrees, cacheRoot: '/nonexistent', lingerMs: 5 });
