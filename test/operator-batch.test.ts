@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor, harness, bareMetalNode, l2Profile, readyOf } from './kube-fake.js';
 import { batchingPublisher } from '../operator/batch.js';
@@ -70,6 +70,30 @@ t('a resync repairs a tree deleted in Git; an idle resync costs one ls-remote an
     const log = (op as any).o.log.entries as any[];
     assert.ok(log.some((e) => e.msg === 'repaired drift in Git'), 'the repair is logged');
     assert.equal(h.fake.unexpected, []);
+  } finally { await h.done(); }
+});
+
+t('a restarted operator reuses the kept clone: no new clone, nothing fetched when the branch did not move', async () => {
+  const h = await harness();
+  const cacheRoot = join(h.dir.path, 'clones');
+  try {
+    const first = await h.startPublished({ publisher: batchingPublisher({ cacheRoot }) });
+    await first.queue.idle();
+    await first.stop(2000);
+    const clones = readdirSync(cacheRoot);
+    assert.is(clones.length, 1, 'one lane, one clone');
+    const gitDir = join(cacheRoot, clones[0], 'clone', '.git');
+    writeFileSync(join(gitDir, 'netprofile-test-marker'), 'kept\n');
+    const fetchHead = existsSync(join(gitDir, 'FETCH_HEAD')) ? statSync(join(gitDir, 'FETCH_HEAD')).mtimeMs : 0;
+    // A new process (a new publisher, nothing in memory) on the same emptyDir.
+    const publisher = batchingPublisher({ cacheRoot });
+    h.fake.addProfile(l2Profile('lab', h.url, { pool: '172.21.48.224/28' }));
+    const second = await h.start({ identity: 'op-2', publisher });
+    await waitFor(() => h.fake.profiles.get(`${NS}/lab`)?.status?.observedGeneration === 2 && readyOf(h.fake.profiles.get(`${NS}/lab`))?.status === 'True', 'the change published after the restart');
+    await second.queue.idle();
+    assert.is(h.commits().length, 2);
+    assert.ok(existsSync(join(gitDir, 'netprofile-test-marker')), 'the same clone was used');
+    assert.is(existsSync(join(gitDir, 'FETCH_HEAD')) ? statSync(join(gitDir, 'FETCH_HEAD')).mtimeMs : 0, fetchHead, 'nothing fetched: the clone had the head');
   } finally { await h.done(); }
 });
 
