@@ -137,6 +137,8 @@ interface Computed {
   files: CommitChanges;
   conflicts: string[];
   changedPaths: string[];
+  /** How to make the new tree (only when changed); `tree` is filled in when it is made. */
+  ops?: TreeOps;
 }
 
 const BRANCH_RE = /^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._\/-]+(?<![./])$/;
@@ -201,7 +203,7 @@ async function reviewLoop(options: PublishOptions, review: string, session: Sess
     const done = { files: computed.files, attempts: attempt, branch: review, base: computed.base, changedPaths: computed.changedPaths };
     // Nothing to review, or the review branch already holds exactly this change on this base.
     if (!computed.changed) return { ...done, changed: false, sha: current?.sha ?? computed.base };
-    if (current && current.tree === computed.tree && current.parent === computed.base) return { ...done, changed: false, sha: current.sha };
+    if (current && current.parent === computed.base && current.tree === await session.tree(computed)) return { ...done, changed: false, sha: current.sha };
     const message = `${session.message(computed.files, computed.changedPaths).replace(/\n*$/, '')}\n\n${REVIEW_TRAILER}: ${session.branch}\n`;
     if (options.dryRun) return { ...done, changed: true, sha: null, message };
     const sha = await session.commit(computed, message);
@@ -308,13 +310,19 @@ async function openSession(options: PublishOptions) {
     if (!objectFormat) {
       rmSync(clone, { recursive: true, force: true });
       mkdirSync(clone);
-      await git.raw(['init', '-q', clone]);
-      await git.raw(['remote', 'add', 'origin', '--', remote.url]);
-      objectFormat = (await git.raw(['rev-parse', '--show-object-format'])).trim() || 'sha1';
+      // No template (no sample hooks to write and remove); the remote goes straight into the
+      // clone's config file, and the object format is read from it (extensions.objectFormat).
+      await git.raw(['init', '-q', '--template=', clone]);
+      const config = join(clone, '.git', 'config');
+      const text = readFileSync(config, 'utf8');
+      writeFileSync(config, `${text}[remote "origin"]\n\turl = ${configValue(remote.url)}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`);
+      objectFormat = /^\s*objectformat\s*=\s*sha256\s*$/im.test(text) ? 'sha256' : 'sha1';
       if (cache) writeFileSync(marker, JSON.stringify({ url: remote.url, objectFormat }));
     }
     const format = objectFormat;
-    const authorEnv = await identity(git, options.author);
+    // Who commits is asked only when there is something to commit.
+    let identityOnce: ReturnType<typeof identity> | null = null;
+    const whoCommits = () => (identityOnce ??= identity(git, options.author));
     const targets: Target[] = [...trees, ...remove.map((path) => ({ path, files: {}, removed: true }))];
     return {
       branch, repoLabel,
@@ -323,16 +331,19 @@ async function openSession(options: PublishOptions) {
       refusedBeforePush: false,
       message: (files: CommitChanges, changedPaths: string[] = paths) => renderMessage(messageContext(trees, files, paths, changedPaths)),
       compute: (verifiedHead?: string) => compute(git, targets, paths, branch, format, clone, work, repoLabel, verifiedHead),
-      diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, c.tree, '--', ...paths,
+      tree: (c: Computed) => treeThroughIndex(git, c, format, work),
+      diff: async (c: Computed) => git.raw(['diff', '--no-color', '--no-ext-diff', '--no-renames', '--no-textconv', '--src-prefix=a/', '--dst-prefix=b/', c.baseTree, await treeThroughIndex(git, c, format, work), '--', ...paths,
         // The manifest changes whenever a file does; the files themselves are the diff to read.
         ...paths.map((p) => `:(exclude,literal)${p}/${MANIFEST}`)]),
       commit: async (c: Computed, message: string) => {
+        // fast-import cannot sign: a signed commit goes through the index and commit-tree -S
+        // (commit-tree does not read commit.gpgSign itself, so the configuration is read here).
+        const who = await whoCommits();
+        if (!who.sign) return commitByFastImport(git, c, message, who.idents(), clone);
         const msgFile = join(work, 'message');
         writeFileSync(msgFile, message);
-        // commit-tree does not read commit.gpgSign itself: honour the user's configuration.
-        const sign = (await git.raw(['config', '--type=bool', '--get', 'commit.gpgSign']).catch(() => '')).trim() === 'true';
-        const args = ['commit-tree', ...(sign ? ['-S'] : []), c.tree, ...(c.base ? ['-p', c.base] : []), '-F', msgFile];
-        return (await git.raw(args, { env: authorEnv })).trim();
+        const args = ['commit-tree', '-S', await treeThroughIndex(git, c, format, work), ...(c.base ? ['-p', c.base] : []), '-F', msgFile];
+        return (await git.raw(args, { env: who.env })).trim();
       },
       push: (sha: string, base: string | null) => push(git, remote, sha, base, branch, clone, genv, limits),
       /** A back-off that the signal and the deadline end early. */
@@ -478,14 +489,42 @@ async function inspectLocal(dir: string, genv: ReturnType<typeof gitEnvironment>
   return head === `refs/heads/${branch}` ? { kind: 'worktree', url: dir, dir } : { kind: 'bare', url: dir, dir };
 }
 
-async function identity(git: Git, author?: { name: string; email: string }): Promise<Record<string, string>> {
+/**
+ * Who commits: the author given (else the user's git identity), the user's committer identity,
+ * and netprofile's own where git has none. Also whether the user signs commits. Two `git var`
+ * and one `git config` process; the idents come back as fast-import reads them
+ * ("Name <email> epoch tz", as git var prints them), with the time of the commit.
+ */
+async function identity(git: Git, author?: { name: string; email: string }) {
   const env: Record<string, string> = {};
   if (author) { env.GIT_AUTHOR_NAME = author.name; env.GIT_AUTHOR_EMAIL = author.email; }
-  const has = async (v: string) => { try { await git.raw(['var', v]); return true; } catch { return false; } };
   const fallback = author ?? { name: 'netprofile', email: 'netprofile@localhost' };
-  if (!author && !(await has('GIT_AUTHOR_IDENT'))) { env.GIT_AUTHOR_NAME = fallback.name; env.GIT_AUTHOR_EMAIL = fallback.email; }
-  if (!(await has('GIT_COMMITTER_IDENT'))) { env.GIT_COMMITTER_NAME = fallback.name; env.GIT_COMMITTER_EMAIL = fallback.email; }
-  return env;
+  const ident = (v: string) => git.raw(['var', v], { env }).then((s) => s.trim(), () => null);
+  const [a, c, sign] = await Promise.all([
+    ident('GIT_AUTHOR_IDENT'), ident('GIT_COMMITTER_IDENT'),
+    git.raw(['config', '--type=bool', '--get', 'commit.gpgSign']).then((s) => s.trim() === 'true', () => false),
+  ]);
+  if (!a) { env.GIT_AUTHOR_NAME = fallback.name; env.GIT_AUTHOR_EMAIL = fallback.email; }
+  if (!c) { env.GIT_COMMITTER_NAME = fallback.name; env.GIT_COMMITTER_EMAIL = fallback.email; }
+  const clean = (x: string) => x.replace(/[<>\n]/g, '').trim();
+  const own = `${clean(fallback.name)} <${clean(fallback.email)}>`;
+  const who = { a: a?.replace(/ \d+ [+-]\d{4}$/, '') ?? own, c: c?.replace(/ \d+ [+-]\d{4}$/, '') ?? own };
+  const zone = (x: string | null) => / \d+ ([+-]\d{4})$/.exec(x ?? '')?.[1] ?? '+0000';
+  const when = (x: string | null, dateVar: string) => {
+    // A date the user fixed (GIT_AUTHOR_DATE / GIT_COMMITTER_DATE) is what git var printed.
+    if (x && process.env[dateVar]) return / (\d+ [+-]\d{4})$/.exec(x)?.[1] ?? `${Math.floor(Date.now() / 1000)} +0000`;
+    return `${Math.floor(Date.now() / 1000)} ${zone(x)}`;
+  };
+  return {
+    env, sign,
+    idents: () => ({ author: `${who.a} ${when(a, 'GIT_AUTHOR_DATE')}`, committer: `${who.c} ${when(c, 'GIT_COMMITTER_DATE')}` }),
+  };
+}
+
+/** A value for a git config file: quoted, with backslash and double quote escaped. */
+function configValue(v: string): string {
+  if (/[\n\r\0]/.test(v)) throw new PublishRefused('the repository URL contains a line break');
+  return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 function messageContext(trees: RenderedTree[], files: CommitChanges, paths: string[], changedPaths: string[]): CommitMessageContext {
@@ -690,29 +729,92 @@ async function compute(git: Git, trees: Target[], paths: string[], branch: strin
   const shown = listed.added.length + listed.changed.length + listed.removed.length ? listed : all;
   if (!changed) return { base, baseTree, tree: '', changed, files: shown, conflicts: conflicts.sort(), changedPaths };
 
-  // Blobs the base does not have yet, streamed into ONE `git fast-import` (blob commands only:
-  // no temporary files, one pack; git/git Documentation/git-fast-import.txt, v2.39.5: `blob`, `data`).
+  // Blobs the base does not have yet; the new tree or commit is made from them on demand.
   const known = new Set<string>();
   for (const e of entries.values()) if (e.type === 'blob') known.add(e.sha);
   const fresh = new Map<string, Buffer>();
   for (const d of desired.values()) if (!known.has(d.sha) && !fresh.has(d.sha)) fresh.set(d.sha, Buffer.from(d.content, 'utf8'));
-  if (fresh.size) {
+  const writes = [...all.added, ...all.changed].map((p) => ({ path: p, sha: desired.get(p)!.sha }));
+  const deletes = [...baseUnder.keys()].filter((p) => !desired.has(p)).sort(byteOrder);
+  const ops: TreeOps = { fresh, writes, deletes, desired: [...desired].map(([p, d]) => ({ path: p, sha: d.sha })) };
+  return { base, baseTree, tree: '', changed, files: shown, conflicts: conflicts.sort(), changedPaths, ops };
+}
+
+/** What turns the base tree into the new one: new blobs, files to write, files to delete. */
+interface TreeOps {
+  fresh: Map<string, Buffer>;
+  writes: { path: string; sha: string }[];
+  deletes: string[];
+  /** Every file under the published paths as it should be (for the index route). */
+  desired: { path: string; sha: string }[];
+}
+
+/** A path as git fast-import reads it: always C-quoted (git-fast-import.txt: "path"). */
+function quotePath(p: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(p, 'utf8')) {
+    if (byte === 0x22) out += '\\"';
+    else if (byte === 0x5c) out += '\\\\';
+    else if (byte < 0x20 || byte === 0x7f) out += `\\${byte.toString(8).padStart(3, '0')}`;
+    else out += String.fromCharCode(byte);
+  }
+  return Buffer.from(out + '"', 'latin1').toString('utf8');
+}
+
+/**
+ * The new tree through the index: the new blobs in one fast-import (blob commands only), then
+ * read-tree of the base, ONE update-index --index-info and write-tree. Used where a tree is needed
+ * without a commit (diff, the review branch's comparison) and for signed commits.
+ */
+async function treeThroughIndex(git: Git, c: Computed, format: string, work: string): Promise<string> {
+  if (c.tree) return c.tree;
+  const ops = c.ops!;
+  if (ops.fresh.size) {
     const stream: Buffer[] = [];
-    for (const body of fresh.values()) stream.push(Buffer.from(`blob\ndata ${body.length}\n`), body, Buffer.from('\n'));
+    for (const body of ops.fresh.values()) stream.push(Buffer.from(`blob\ndata ${body.length}\n`), body, Buffer.from('\n'));
     stream.push(Buffer.from('done\n'));
     await git.raw(['fast-import', '--quiet', '--done'], { input: Buffer.concat(stream) });
+    ops.fresh.clear();
   }
-  // The new tree: the base in a private index, our paths replaced, in one update-index.
   const index = { GIT_INDEX_FILE: join(work, 'index') };
   rmSync(index.GIT_INDEX_FILE, { force: true });
-  await git.raw(base ? ['read-tree', base] : ['read-tree', '--empty'], { env: index });
+  // No base: update-index starts from an empty index of its own.
+  if (c.base) await git.raw(['read-tree', c.base], { env: index });
   const zero = '0'.repeat(format === 'sha256' ? 64 : 40);
-  const lines: string[] = [];
-  for (const p of baseUnder.keys()) if (!desired.has(p)) lines.push(`0 ${zero}\t${p}`);
-  for (const [p, d] of desired) lines.push(`100644 ${d.sha}\t${p}`);
+  const lines: string[] = ops.deletes.map((p) => `0 ${zero}\t${p}`);
+  for (const d of ops.desired) lines.push(`100644 ${d.sha}\t${d.path}`);
   await git.raw(['update-index', '--replace', '-z', '--index-info'], { input: lines.join('\0') + '\0', env: index });
-  const tree = (await git.raw(['write-tree'], { env: index })).trim();
-  return { base, baseTree, tree, changed, files: shown, conflicts: conflicts.sort(), changedPaths };
+  c.tree = (await git.raw(['write-tree'], { env: index })).trim();
+  return c.tree;
+}
+
+const PUBLISH_REF = 'refs/netprofile/publish';
+
+/**
+ * The commit in ONE git fast-import: the new blobs, then a commit on the base that writes and
+ * deletes only the changed files (fast-import builds the trees from the base's;
+ * git/git Documentation/git-fast-import.txt, v2.39.5: blob, mark, commit, from, M, D, done).
+ * The commit lands on a private ref, read back from the clone's files.
+ */
+async function commitByFastImport(git: Git, c: Computed, message: string, idents: { author: string; committer: string }, clone: string): Promise<string> {
+  const ops = c.ops!;
+  const stream: Buffer[] = [];
+  const marks = new Map<string, number>();
+  for (const [sha, body] of ops.fresh) {
+    marks.set(sha, marks.size + 1);
+    stream.push(Buffer.from(`blob\nmark :${marks.size}\ndata ${body.length}\n`), body, Buffer.from('\n'));
+  }
+  const msg = Buffer.from(message, 'utf8');
+  stream.push(Buffer.from(`commit ${PUBLISH_REF}\nauthor ${idents.author}\ncommitter ${idents.committer}\ndata ${msg.length}\n`), msg, Buffer.from('\n'));
+  const lines: string[] = [];
+  if (c.base) lines.push(`from ${c.base}`);
+  for (const p of ops.deletes) lines.push(`D ${quotePath(p)}`);
+  for (const w of ops.writes) lines.push(`M 100644 ${marks.has(w.sha) ? `:${marks.get(w.sha)}` : w.sha} ${quotePath(w.path)}`);
+  stream.push(Buffer.from(`${lines.join('\n')}\n\ndone\n`, 'utf8'));
+  await git.raw(['fast-import', '--quiet', '--done', '--force', '--date-format=raw'], { input: Buffer.concat(stream) });
+  const sha = readRef(clone, PUBLISH_REF);
+  if (!sha) throw new PublishFailed(`git fast-import wrote no commit to ${PUBLISH_REF}`);
+  return sha;
 }
 
 /** 'ok', or why the push did not land and should be retried on the new head. */
