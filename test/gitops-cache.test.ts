@@ -164,6 +164,29 @@ t('a refusal by beforePush (the operator fence) keeps the clone; nothing is push
   assert.ok(next.value.changed);
 });
 
+t('the fast-import commit: awkward file names, exact message bytes, the git identity, deletions', async () => {
+  const repo = bareRepo(join(dir.path, 'names.git'));
+  const files = { 'a b/"quoted" name.yaml': 'q: 1\n', 'ünïcode/ß.yaml': 'u: 1\n', 'tab\there.yaml': 't: 1\n', 'keep.yaml': 'k: 1\n' };
+  const message = 'subject with "quotes" and ünïcode\n\nbody line\ndata 5\nM 100644 inline x\n';
+  const first = await publishTrees({ repo, trees: [{ profile: 'p', path: 'clusters/odd name', target: 'plain', files: { ...files, 'tab\there.yaml': undefined as never } }].map((t) => ({ ...t, files: Object.fromEntries(Object.entries(t.files).filter(([, v]) => v !== undefined)) })), message });
+  assert.ok(first.changed);
+  const names = git(['ls-tree', '-r', '-z', '--name-only', 'main'], { cwd: repo }).split('\0').filter(Boolean);
+  assert.ok(names.includes('clusters/odd name/a b/"quoted" name.yaml'), names.join(' | '));
+  assert.ok(names.includes('clusters/odd name/ünïcode/ß.yaml'));
+  assert.is(git(['show', 'main:clusters/odd name/a b/"quoted" name.yaml'], { cwd: repo }), 'q: 1\n');
+  assert.is(git(['cat-file', 'commit', 'main'], { cwd: repo }).split('\n\n').slice(1).join('\n\n'), message, 'the message byte for byte');
+  // The identity is the user's git identity (isolatedGitEnv sets it through the environment).
+  assert.is(git(['log', '-1', '--format=%an <%ae>|%cn <%ce>', 'main'], { cwd: repo }).trim(), 'Test Author <author@example.test>|Test Committer <committer@example.test>');
+  const t0 = Math.floor(Date.now() / 1000);
+  assert.ok(Math.abs(Number(git(['log', '-1', '--format=%ct', 'main'], { cwd: repo }).trim()) - t0) < 120, 'the commit time is now');
+  // Remove one file, change another: only those change, the rest of the tree is the base's.
+  const next = await publishTrees({ repo, trees: [{ profile: 'p', path: 'clusters/odd name', target: 'plain', files: { 'a b/"quoted" name.yaml': 'q: 2\n', 'keep.yaml': 'k: 1\n' } }], author: { name: 'Op <x>', email: 'op@example.test' } });
+  assert.equal(next.files, { added: [], changed: ['clusters/odd name/a b/"quoted" name.yaml'], removed: ['clusters/odd name/ünïcode/ß.yaml'] });
+  assert.is(git(['rev-parse', 'main^'], { cwd: repo }).trim(), first.sha, 'one commit on the base');
+  assert.is(git(['log', '-1', '--format=%an <%ae>', 'main'], { cwd: repo }).trim(), 'Op x <op@example.test>', 'an author as git cleans it');
+  assert.is(git(['fsck', '--no-progress', '--strict'], { cwd: repo, allowFail: false }).trim(), '');
+});
+
 t('two publishes never share one kept clone: the second is refused at once, nothing pushed', async () => {
   const repo = bareRepo(join(dir.path, 'busy.git'));
   const cacheDir = join(dir.path, 'cache-busy');
