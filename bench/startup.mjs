@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Start-up of the short commands against bare Node, measured in the same run on the same machine:
 // `netprofile render PROFILE`, `netprofile plan PROFILE` and `netprofile fn` (a KRM ResourceList
-// on stdin), plus the kustomize plugin shim and the Argo CD generate command. Each line is the
+// on stdin), plus the kustomize plugin shim (the checkout's, and one that `netprofile plugin
+// install` wrote into a temporary plugin home) and the Argo CD generate command. Each line is the
 // median wall time of RUNS runs and its ratio to the median of `node -e 0`. Variants run
 // interleaved (one run of each, again and again) so that noise from other work on the machine
 // hits them alike; the first two rounds only warm the file cache.
 // Usage: node bench/startup.mjs [RUNS]   (after `npm run build`; default 31 runs per variant)
 import { spawnSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { parse, stringify } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,13 +33,21 @@ for (const f of ['dist/fast/cli.cjs', 'dist/fast/fn.cjs', 'dist/kustomize/netpro
   }
 }
 
+// A plugin home outside any package, as a user's ~/.config/kustomize/plugin.
+const home = mkdtempSync(join(tmpdir(), 'netprofile-bench-'));
+process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+const install = spawnSync(process.execPath, [bin, 'plugin', 'install', '--home', home], { encoding: 'utf8' });
+if (install.status !== 0) { console.error(`bench: netprofile plugin install failed: ${install.stderr}`); process.exit(1); }
+const installed = join(home, 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile');
+
 const variants = [
   { name: 'node -e 0', args: ['-e', '0'] },
   { name: 'netprofile render PROFILE', args: [bin, 'render', profileFile], aim: 1.5 },
   { name: 'netprofile plan PROFILE', args: [bin, 'plan', profileFile], aim: 1.5 },
   { name: 'netprofile fn (ResourceList on stdin)', args: [bin, 'fn'], input: resourceList, aim: 1.5 },
-  { name: 'plugin shim, KRM function', args: [shim], input: resourceList },
-  { name: 'plugin shim, legacy exec plugin', args: [shim, profileFile] },
+  { name: 'plugin shim, KRM function', args: [shim], input: resourceList, aim: 1.5 },
+  { name: 'plugin shim, legacy exec plugin', args: [shim, profileFile], aim: 1.5 },
+  { name: 'installed shim, legacy exec plugin', args: [installed, profileFile], aim: 1.5 },
   { name: 'netprofile plugin argocd-generate', args: [bin, 'plugin', 'argocd-generate'], env: { ARGOCD_ENV_NETPROFILE_TARGET: 'flux' } },
 ];
 

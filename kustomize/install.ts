@@ -1,12 +1,12 @@
 // `netprofile plugin`: the plugin edges' command group.
 //   plugin install [--home DIR] [--force]  installs the kustomize exec plugin shim
 //   plugin argocd-generate | argocd-discover  the Argo CD CMP commands (kustomize/argocd.ts)
-// The shim is a few lines of JavaScript that import this installation's bundle
-// (dist/kustomize/netprofile-fn.mjs, built by scripts/bundle-plugin.mjs) and fall back to dist/.
+// The shim is a few lines of JavaScript that run this installation's bin/start.js: the CommonJS
+// bundle dist/fast/fn.cjs with its code cache (scripts/bundle-fast.mjs), else the ES-module
+// bundle dist/kustomize/netprofile-fn.mjs (scripts/bundle-plugin.mjs), else dist/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, renameSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { homedir } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, stringFlag, UsageError } from '../cli/args.js';
 import { packageRoot } from '../cli/package-root.js';
 import { argoDiscover, argoGenerate, usage as argoUsage } from './argocd.js';
@@ -47,20 +47,21 @@ export function installationRoot(): string {
 }
 
 /**
- * The shim text for an installation at `root`. Only dynamic import() is used, so the file runs
- * both as CommonJS (a plugin home outside any package) and as an ES module.
+ * The shim text for an installation at `root`. It runs ROOT/bin/start.js (runPlugin): the
+ * CommonJS bundle dist/fast/fn.cjs with its V8 code cache, as `netprofile fn` does, so the plugin
+ * starts without Node's ES-module loader. A plugin home outside any package runs the file as
+ * CommonJS (require); below a package.json with "type": "module" it is an ES module, where
+ * only import() exists: then require comes from node:module's createRequire.
  */
 export function shimText(root: string): string {
-  const bundle = pathToFileURL(join(root, 'dist', 'kustomize', 'netprofile-fn.mjs')).href;
-  const fallback = pathToFileURL(join(root, 'dist', 'kustomize', 'fn.js')).href;
+  const start = join(root, 'bin', 'start.js');
   return `#!/usr/bin/env node
 // netprofile kustomize plugin for netprofile.io/v1alpha1 NetworkProfile, ${SHIM_MARKER}.
 // With one argument (the config file) it is a legacy exec plugin; with none, a KRM function.
+// It starts netprofile's CommonJS plugin bundle through bin/start.js (as \`netprofile fn\` does).
 const from = ${JSON.stringify(root)};
-const bundle = ${JSON.stringify(bundle)};
-const fallback = ${JSON.stringify(fallback)};
-import(bundle)
-  .catch((e) => { if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('netprofile-fn.mjs')) return import(fallback); throw e; })
+const start = ${JSON.stringify(start)};
+new Promise((ok) => ok(typeof require === 'function' ? require(start) : import('node:module').then((m) => m.createRequire(start)(start))))
   .then((m) => m.runPlugin(process.argv.slice(2)))
   .then((code) => { process.exitCode = code; }, (e) => { process.stderr.write('netprofile plugin: cannot start netprofile from ' + from + ' (reinstall with \`netprofile plugin install\`): ' + (e && e.message) + '\\n'); process.exitCode = 2; });
 `;
@@ -106,9 +107,9 @@ export async function run(argv: string[]): Promise<number> {
   const home = resolve(stringFlag(args, 'home') ?? defaultPluginHome());
   const root = installationRoot();
   const { path, changed } = installShim(home, root, args.flags.force === true);
-  const bundled = existsSync(join(root, 'dist', 'kustomize', 'netprofile-fn.mjs'));
+  const fast = join(root, 'dist', 'fast', 'fn.cjs');
   process.stdout.write(`${changed ? 'installed' : 'already installed'}: ${path}\n` +
-    (bundled ? '' : `note: ${join(root, 'dist', 'kustomize', 'netprofile-fn.mjs')} is missing (run \`npm run build\`); the plugin uses dist/ and starts slower\n`) +
+    (existsSync(fast) ? '' : `note: ${fast} is missing (run \`npm run build\`); the plugin starts slower from the rest of dist/\n`) +
     `use: ${home === resolve(defaultPluginHome()) ? '' : `KUSTOMIZE_PLUGIN_HOME=${home} `}kubectl kustomize --enable-alpha-plugins DIR\n`);
   return 0;
 }

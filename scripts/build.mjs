@@ -50,7 +50,8 @@ function walkJson(dir, out) {
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) walkJson(full, out);
-    else if (name.endsWith('.json')) out.push(full);
+    // A package.json below a source folder only sets the module type there (kustomize/plugin/).
+    else if (name.endsWith('.json') && name !== 'package.json') out.push(full);
   }
   return out;
 }

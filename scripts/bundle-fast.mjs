@@ -3,16 +3,19 @@
 // bundles with a V8 code cache beside each, in dist/fast/. A command's wall time is mostly
 // start-up, and most of what it adds to bare Node is V8 parsing and compiling the bundle's
 // functions; Node 20 has no module.enableCompileCache (22+), and ES modules cannot take cached
-// data, so bin/netprofile compiles these bundles itself with vm.Script and `cachedData`.
+// data, so bin/start.js compiles these bundles itself with vm.Script and `cachedData` (for
+// bin/netprofile and for the kustomize plugin shim).
 //
 //   dist/fast/cli.cjs     cli/main.ts for render, plan, detect, validate (and --help); the other
 //                         commands are stubs here: bin/netprofile sends them to dist/bundle/
-//   dist/fast/fn.cjs      kustomize/bundle.ts (runCommand: fn, plugin)
-//   dist/fast/*.cjs.cache the code cache: one header line (the bundle's size and mtime, so a
-//                         rebuilt bundle never meets an old cache), then V8's cached data
+//   dist/fast/fn.cjs      kustomize/bundle.ts (runCommand: fn, plugin; runPlugin: the kustomize
+//                         plugin shim, through bin/start.js)
+//   dist/fast/*.cjs.cache the code cache: one header line (the build line that ends the bundle,
+//                         a hash of its text, so a rebuilt bundle never meets an old cache),
+//                         then V8's cached data
 //
 // The caches are written here, at build time, by running each bundle once on an example with
-// NETPROFILE_CODE_CACHE_TRAIN=1 (bin/netprofile then writes the functions V8 compiled during
+// NETPROFILE_CODE_CACHE_TRAIN=1 (bin/start.js then writes the functions V8 compiled during
 // the run); nothing writes them at run time. A cache V8 rejects (another Node or V8 version,
 // other V8 flags) only costs the speed-up: the bundle is compiled from source as usual.
 import { build } from 'esbuild';
@@ -23,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { isBuiltin } from 'node:module';
 import { spawnSync } from 'node:child_process';
 import { vendorRequires } from './vendor.mjs';
+import { commonJsBundle } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'fast');
@@ -51,18 +55,11 @@ const stub = (filter, what) => ({
 // import.meta.url of the ES sources is the bundle's own file URL (data is found relative to it:
 // dist/fast/../generators/schemas/bundle.json, like dist/cli/../generators/...).
 const common = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
+  ...commonJsBundle,
   external: ['@kubernetes/client-node', 'prom-client'],
   define: { 'import.meta.url': '__netprofile_url' },
   banner: { js: 'const __netprofile_url = require("node:url").pathToFileURL(__filename).href;' },
   metafile: true,
-  write: false,
-  logLevel: 'warning',
 };
 
 mkdirSync(outdir, { recursive: true });
@@ -99,16 +96,20 @@ if (existsSync(example)) {
   delete env.NODE_OPTIONS; // V8 rejects a cache made under other flags
   const profile = readFileSync(example, 'utf8');
   const resourceList = `apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n${indent(profile)}functionConfig:\n${indent(profile, '  ', '  ')}`;
+  // The kustomize plugin shim runs dist/fast/fn.cjs too (bin/start.js runPlugin); its legacy
+  // exec plugin path (a config file argument) is trained through the shim itself.
+  const shim = join(root, 'kustomize', 'plugin', 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile');
   const runs = [
     { args: ['render', example] },
     { args: ['plan', example] },
     { args: ['validate', '--help'] },
     { args: ['fn'], input: resourceList },
+    { entry: shim, args: [example] },
   ];
-  for (const { args, input } of runs) {
-    const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, input: input ?? '', encoding: 'utf8', timeout: 60_000 });
+  for (const { entry = bin, args, input } of runs) {
+    const r = spawnSync(process.execPath, [entry, ...args], { cwd: root, env, input: input ?? '', encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) {
-      console.error(`bundle-fast: training run \`netprofile ${args.join(' ')}\` failed (exit ${r.status}): ${r.stderr || r.error?.message}`);
+      console.error(`bundle-fast: training run \`${relative(root, entry)} ${args.join(' ')}\` failed (exit ${r.status}): ${r.stderr || r.error?.message}`);
       process.exit(1);
     }
   }

@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildVendor, vendorRequires } from './vendor.mjs';
+import { nodeBundle } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,17 +31,12 @@ await buildVendor();
 const result = await build({
   entryPoints: [join(root, 'kustomize', 'bundle.ts')],
   outfile: join(root, 'dist', 'kustomize', 'netprofile-fn.mjs'),
-  bundle: true,
-  platform: 'node',
+  ...nodeBundle,
   format: 'esm',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
   // CommonJS dependencies (yaml's node build) call require() for built-ins; give them one.
   banner: { js: "import { createRequire as __netprofileRequire } from 'node:module'; const require = __netprofileRequire(import.meta.url);" },
   metafile: true,
   plugins: [withoutReadme, vendorRequires],
-  logLevel: 'warning',
 });
 const inputs = Object.keys(result.metafile.inputs);
 const forbidden = inputs.filter((p) => p.includes('@kubernetes/client-node') || p.includes('simple-git') || p.includes('prom-client') || p.includes('handlebars') || p.includes('@bufbuild'));

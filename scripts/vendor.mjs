@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { commonJsBundle } from './esbuild-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VENDORED = ['yaml', 'handlebars'];
@@ -27,14 +28,7 @@ export async function buildVendor() {
     // `module.exports = require(...)` of the package entry: one file, the library's own exports.
     stdin: { contents, resolveDir: root, sourcefile: `vendor-${name}.cjs`, loader: 'js' },
     outfile: join(vendorDir, `${name}.cjs`),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    write: false,
-    logLevel: 'warning',
+    ...commonJsBundle,
   })));
   for (const r of results) {
     const { path, text } = r.outputFiles[0];

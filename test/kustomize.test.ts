@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { cli, examples, root, tempDir } from './helpers.js';
@@ -17,9 +17,9 @@ interface Run { code: number; stdout: string; stderr: string }
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any; [k: string]: unknown };
 
 /** `kubectl kustomize --enable-alpha-plugins DIR`, run from an unrelated directory. */
-function kustomize(dir: string, home = pluginHome): Run {
+function kustomize(dir: string, home = pluginHome, env: NodeJS.ProcessEnv = {}): Run {
   const r = spawnSync('kubectl', ['kustomize', '--enable-alpha-plugins', dir], {
-    cwd: '/', encoding: 'utf8', timeout: 60_000, env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: home },
+    cwd: '/', encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...env, KUSTOMIZE_PLUGIN_HOME: home },
   });
   if (r.error) throw new Error(`kubectl could not be run (${r.error.message}); these tests need kubectl with kustomize v5 on PATH`);
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -306,17 +306,107 @@ test('netprofile plugin install: a working plugin home for kubectl, idempotent, 
   } finally { dir.cleanup(); }
 });
 
-test('an installed shim falls back to dist/ when the bundle is missing', async () => {
+test('the plugin shim runs the CommonJS bundle dist/fast/fn.cjs with its code cache: checked out, installed, and under a "type": "module" package', () => {
+  const profile = join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml');
+  const app = dirname(profile);
+  const fc = asFunctionConfig(profile, 'networkprofile.yaml');
+  const list = stringify({ apiVersion: 'config.kubernetes.io/v1', kind: 'ResourceList', items: [fc], functionConfig: fc });
+  const fn = cli(['fn'], { input: list, cwd: app });
+  assert.is(fn.code, 0, fn.stderr);
+  const legacy = cli(['fn', profile], { cwd: app });
+  assert.is(legacy.code, 0, legacy.stderr);
+  const dir = tempDir();
+  try {
+    // A plugin home outside any package runs the installed shim as CommonJS; one below a
+    // package.json with "type": "module" runs it as an ES module (the probe says which).
+    const plain = join(dir.path, 'plain');
+    const esm = join(dir.path, 'esm', 'plugins');
+    mkdirSync(plain);
+    mkdirSync(esm, { recursive: true });
+    writeFileSync(join(dir.path, 'esm', 'package.json'), '{ "type": "module" }\n');
+    for (const [home, kind] of [[plain, 'function'], [esm, 'undefined']]) {
+      writeFileSync(join(home, 'probe'), 'console.log(typeof require);\n');
+      assert.is(spawnSync(process.execPath, [join(home, 'probe')], { encoding: 'utf8' }).stdout.trim(), kind, home);
+      const r = cli(['plugin', 'install', '--home', home]);
+      assert.is(r.code, 0, r.stderr);
+    }
+    const shims = [shim, ...[plain, esm].map((h) => join(h, 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile'))];
+    const env = { ...process.env, NETPROFILE_STARTUP_TRACE: '1' };
+    for (const s of shims) {
+      // kustomize runs the shim in the kustomization directory (api/internal/plugins/execplugin/execplugin.go, cmd.Dir).
+      const krmRun = spawnSync(process.execPath, [s], { cwd: app, input: list, env, encoding: 'utf8', timeout: 30_000 });
+      assert.is(krmRun.status, 0, `${s}: ${krmRun.stderr}`);
+      assert.is(krmRun.stderr, 'netprofile: dist/fast/fn.cjs, code cache accepted\n', `${s} (KRM function)`);
+      assert.is(krmRun.stdout, fn.stdout, `${s}: the same bytes as netprofile fn`);
+      const exec = spawnSync(process.execPath, [s, profile], { cwd: app, env, encoding: 'utf8', timeout: 30_000 });
+      assert.is(exec.status, 0, `${s}: ${exec.stderr}`);
+      assert.is(exec.stderr, 'netprofile: dist/fast/fn.cjs, code cache accepted\n', `${s} (legacy exec plugin)`);
+      assert.is(exec.stdout, legacy.stdout, `${s}: the same bytes as netprofile fn CONFIG`);
+    }
+    // Under the real kubectl: kustomize passes its environment on to the plugin
+    // (api/internal/plugins/execplugin/execplugin.go, getEnv) and shows the plugin's stderr only
+    // in the error of a failed run (kubernetes-sigs/kustomize#5539), so a rejected profile shows
+    // which bundle ran, beside the error naming the profile and the field.
+    const rejected = join(dir.path, 'rejected');
+    mkdirSync(rejected);
+    writeFileSync(join(rejected, 'p.yaml'), 'apiVersion: netprofile.io/v1alpha1\nkind: NetworkProfile\nmetadata:\n  name: rejected\nspec: {}\n');
+    writeFileSync(join(rejected, 'kustomization.yaml'), 'generators:\n  - p.yaml\n');
+    for (const home of [pluginHome, plain, esm]) {
+      const build = kustomize(rejected, home, { NETPROFILE_STARTUP_TRACE: '1' });
+      assert.is.not(build.code, 0, home);
+      assert.is(build.stdout, '');
+      assert.match(build.stderr, /netprofile: dist\/fast\/fn\.cjs, code cache accepted\n/, home);
+      assert.match(build.stderr, /NetworkProfile rejected \(kustomization [^)]*rejected\): error: spec\.cluster: /, home);
+      const ok = kustomize(app, home);
+      assert.is(ok.code, 0, ok.stderr);
+      assert.ok(docs(ok.stdout).some((o) => o.kind === 'CiliumL2AnnouncementPolicy'), home);
+    }
+  } finally { dir.cleanup(); }
+});
+
+test('a plugin installed from a package installed elsewhere (npm -g, npx: bin/ and dist/, no checkout) runs that package\'s fast bundle', () => {
+  const dir = tempDir();
+  try {
+    // The run-time part of the package as npm unpacks it (package.json files: bin, dist, ...).
+    const pkg = join(dir.path, 'lib', 'node_modules', 'netprofile');
+    for (const p of ['package.json', 'bin', 'dist/fast', 'dist/vendor', 'dist/generators/schemas']) cpSync(join(root, p), join(pkg, p), { recursive: true });
+    const home = join(dir.path, 'config', 'kustomize', 'plugin');
+    const install = spawnSync(process.execPath, [join(pkg, 'bin', 'netprofile'), 'plugin', 'install'], { cwd: dir.path, encoding: 'utf8', env: { ...process.env, KUSTOMIZE_PLUGIN_HOME: '', XDG_CONFIG_HOME: join(dir.path, 'config') } });
+    assert.is(install.status, 0, install.stderr);
+    const installed = join(home, 'netprofile.io', 'v1alpha1', 'networkprofile', 'NetworkProfile');
+    assert.ok(readFileSync(installed, 'utf8').includes(JSON.stringify(join(pkg, 'bin', 'start.js'))), 'the shim names the installed package');
+    const profile = join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml');
+    const r = spawnSync(process.execPath, [installed, profile], { cwd: dirname(profile), encoding: 'utf8', env: { ...process.env, NETPROFILE_STARTUP_TRACE: '1' } });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stderr, 'netprofile: dist/fast/fn.cjs, code cache accepted\n');
+    const build = kustomize(dirname(profile), home);
+    assert.is(build.code, 0, build.stderr);
+    assert.is(build.stdout, kustomize(dirname(profile)).stdout, 'the same build as with the checkout\'s plugin');
+  } finally { dir.cleanup(); }
+});
+
+test('an installed shim falls back to the ES-module bundle, then to dist/, when the fast bundle is missing', async () => {
   const { shimText } = await import('../kustomize/install.js');
   const dir = tempDir();
   try {
-    // A stand-in installation whose dist/ has no bundle: its fn.js re-exports the real one.
-    mkdirSync(join(dir.path, 'inst', 'dist', 'kustomize'), { recursive: true });
-    writeFileSync(join(dir.path, 'inst', 'dist', 'kustomize', 'fn.js'), `export * from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'kustomize', 'fn.js')).href)};\n`);
-    writeFileSync(join(dir.path, 'NetworkProfile'), shimText(join(dir.path, 'inst')), { mode: 0o755 });
-    const r = spawnSync(process.execPath, [join(dir.path, 'NetworkProfile'), join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml')], { cwd: dir.path, encoding: 'utf8' });
-    assert.is(r.status, 0, r.stderr);
-    assert.ok(docs(r.stdout).some((o) => o.kind === 'CiliumL2AnnouncementPolicy'));
+    // Stand-in installations without dist/fast/: bin/start.js of this checkout, and a dist/
+    // whose entry re-exports the real one (the ES-module bundle in one, the unbundled fn.js in the other).
+    for (const [name, file, real] of [['bundled', 'netprofile-fn.mjs', 'netprofile-fn.mjs'], ['inst', 'fn.js', 'fn.js']]) {
+      mkdirSync(join(dir.path, name, 'dist', 'kustomize'), { recursive: true });
+      cpSync(join(root, 'bin'), join(dir.path, name, 'bin'), { recursive: true });
+      writeFileSync(join(dir.path, name, 'dist', 'kustomize', file), `export * from ${JSON.stringify(pathToFileURL(join(root, 'dist', 'kustomize', real)).href)};\n`);
+      writeFileSync(join(dir.path, `${name}-shim`), shimText(join(dir.path, name)), { mode: 0o755 });
+      const r = spawnSync(process.execPath, [join(dir.path, `${name}-shim`), join(examples, 'kustomize', 'bare-metal', 'networkprofile.yaml')], { cwd: dir.path, encoding: 'utf8', env: { ...process.env, NETPROFILE_STARTUP_TRACE: '1' } });
+      assert.is(r.status, 0, r.stderr);
+      assert.not.match(r.stderr, /dist\/fast/);
+      assert.ok(docs(r.stdout).some((o) => o.kind === 'CiliumL2AnnouncementPolicy'), name);
+    }
+    // An installation whose dist/ is gone: exit 2 and a message that names it.
+    writeFileSync(join(dir.path, 'empty-shim'), shimText(join(dir.path, 'empty')), { mode: 0o755 });
+    cpSync(join(root, 'bin'), join(dir.path, 'empty', 'bin'), { recursive: true });
+    const e = spawnSync(process.execPath, [join(dir.path, 'empty-shim'), 'x'], { encoding: 'utf8' });
+    assert.is(e.status, 2);
+    assert.match(e.stderr, /cannot start netprofile from .*empty.*: .*empty.dist is missing; run `npm ci`/);
     // No installation at all: a clear message and exit 2, not a stack trace.
     writeFileSync(join(dir.path, 'Broken'), shimText(join(dir.path, 'nowhere')), { mode: 0o755 });
     const b = spawnSync(process.execPath, [join(dir.path, 'Broken'), 'x'], { encoding: 'utf8' });
