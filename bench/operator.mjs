@@ -9,8 +9,8 @@
 //      remote, against publishTrees called directly with the same trees.
 //   3. 200 profiles on one repository -> all published: time and commits, against one profile.
 //
-// Usage: npm run build && node bench/operator.mjs [--quick]   (--quick: 200 profiles x 200 Nodes,
-// 50 profiles on one repository)
+// Usage: npm run build && node bench/operator.mjs [--quick] [--only first-status]   (--quick: 200
+// profiles x 200 Nodes, 50 profiles on one repository; --only first-status: scenario 1 alone)
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,9 @@ const dist = join(root, 'dist');
 if (!existsSync(join(dist, 'test', 'kube-fake.js'))) { console.error('bench/operator: run `npm run build` first (dist/ is missing)'); process.exit(1); }
 const { FakeKube, kubeconfigFor, bareMetalNode, l2Profile } = await import(join(dist, 'test', 'kube-fake.js'));
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : null;
+if (only !== null && only !== 'first-status') { console.error(`bench/operator: --only takes first-status (got ${only ?? 'nothing'})`); process.exit(2); }
 const bin = join(root, 'bin', 'netprofile');
 const NS = 'netprofile-system';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -196,6 +199,8 @@ const big = await firstStatus(N, N);
 console.log(`operator: first status, ${N} profiles x ${N} Nodes: ${f(big.seconds)} s, peak RSS ${f(big.peakMiB, 0)} MiB (settled ${f(big.settledMiB, 0)} MiB)`);
 console.log(`operator: first status, ${N} profiles x 10 Nodes: ${f(small.seconds)} s, peak RSS ${f(small.peakMiB, 0)} MiB; idle operator peak RSS ${f(base.peakMiB, 0)} MiB`);
 console.log(`operator: ratio time ${N} Nodes / 10 Nodes = ${f(big.seconds / small.seconds)}; RSS ${N}x${N} / idle = ${f(big.peakMiB / base.peakMiB)} (aim: < 150 MB and < 5 s)`);
+
+if (only === 'first-status') process.exit(0);
 
 const change = await specToCommit(10);
 console.log(`operator: spec change -> pushed commit p50 ${f(change.p50, 0)} ms; publishTrees alone p50 ${f(change.raw50, 0)} ms; ratio ${f(change.p50 / change.raw50)} (aim: < 500 ms)`);

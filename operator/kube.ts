@@ -1,10 +1,11 @@
 // The operator's only door to the Kubernetes API, over @kubernetes/client-node 1.4 (2.x needs a
 // newer Node than the 20 we support). Everything else in operator/ sees the KubeApi interface.
-import * as k8s from '@kubernetes/client-node';
+import * as k8s from './client-node.js';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createHash } from 'node:crypto';
 import { GROUP, VERSION } from '../generators/api/profile.js';
+import { detectionReadsAnnotation } from '../generators/detect/detect.js';
 import type { CodedError, KubeObject, ListWatch, WatchEvent } from './informer.js';
 
 export const PLURAL = 'networkprofiles';
@@ -102,15 +103,21 @@ export interface ApiDeadlines {
   watchOpenMs: number;
   /** Items per list page (limit/continue; client-go's pager pages 500). */
   pageSize: number;
+  /**
+   * Items per page of the Node list (default 100). A busy Node is 10 to 30 kB of JSON (images,
+   * managedFields), so a page of 500 is megabytes of text and parsed objects at once, which the
+   * heap keeps until its next full collection; the cache keeps a few hundred bytes per Node.
+   */
+  nodePageSize: number;
 }
 
-export const DEFAULT_DEADLINES: ApiDeadlines = { requestMs: 30_000, watchMinSeconds: 300, watchOpenMs: 30_000, pageSize: 500 };
+export const DEFAULT_DEADLINES: ApiDeadlines = { requestMs: 30_000, watchMinSeconds: 300, watchOpenMs: 30_000, pageSize: 500, nodePageSize: 100 };
 
 /**
  * A client-node middleware that gives each request a deadline: an AbortSignal that fires after
  * `ms`, or when `stop` aborts (the operator stops or loses its Lease).
  */
-function deadlineOptions(ms: number, stop?: AbortSignal): k8s.ConfigurationOptions {
+function deadlineOptions(ms: number, stop?: AbortSignal, after: unknown[] = []): k8s.ConfigurationOptions {
   const reuse = keepAlive();
   // The generated clients chain middleware as their Observable (client-node's rxjs stub), as
   // client-node's own setHeaderOptions does.
@@ -123,8 +130,25 @@ function deadlineOptions(ms: number, stop?: AbortSignal): k8s.ConfigurationOptio
     },
     post: (r: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(r)),
   };
-  return { middleware: [middleware as any], middlewareMergeStrategy: 'append' } as k8s.ConfigurationOptions;
+  return { middleware: [middleware as any, ...after], middlewareMergeStrategy: 'append' } as k8s.ConfigurationOptions;
 }
+
+/**
+ * A middleware for the Node list: each page is cut down to what detection reads (nodeForDetection)
+ * as soon as its JSON is parsed, before client-node builds its typed V1Node copy of every field.
+ * managedFields, images and conditions are most of a busy Node's bytes, and a page holds 500.
+ * Error answers pass through untouched (toKubeError reads them).
+ */
+const trimNodeList = {
+  pre: (ctx: k8s.RequestContext) => new k8s.Observable(Promise.resolve(ctx)),
+  post: (r: k8s.ResponseContext) => new k8s.Observable((async () => {
+    if (r.httpStatusCode < 200 || r.httpStatusCode > 299) return r;
+    const list = JSON.parse(await r.body.text());
+    if (Array.isArray(list?.items)) list.items = list.items.map(nodeForDetection);
+    const text = JSON.stringify(list);
+    return new k8s.ResponseContext(r.httpStatusCode, { ...r.headers, 'content-type': 'application/json' }, { text: async () => text, binary: async () => Buffer.from(text) });
+  })()),
+};
 
 /**
  * client-node 1.4 builds a new http(s).Agent for every request (KubeConfig
@@ -147,7 +171,7 @@ function keepAlive(): (agent: unknown) => any {
   };
 }
 
-function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: string, d: ApiDeadlines, stop?: AbortSignal): ListWatch['watch'] {
+function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: string, d: ApiDeadlines, stop?: AbortSignal, cut: (o: any) => any = (o) => o): ListWatch['watch'] {
   const watch = new k8s.Watch(kc);
   return async (resourceVersion, onEvent, onDone) => {
     // The server ends the watch after timeoutSeconds (random in [min, 2·min], client-go v0.34
@@ -166,7 +190,7 @@ function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: st
     const started = watch.watch(path, { resourceVersion, allowWatchBookmarks: true, timeoutSeconds }, (type: string, object: any) => {
       if (done) return;
       if (object && typeof object === 'object' && type !== 'ERROR' && !object.kind) { object.kind = kind; object.apiVersion = apiVersion; }
-      onEvent({ type: type as WatchEvent['type'], object });
+      onEvent({ type: type as WatchEvent['type'], object: type === 'ERROR' ? object : cut(object) });
     }, (err: any) => {
       stop?.removeEventListener('abort', onStop);
       if (!err || err.name === 'AbortError') return end(null);
@@ -177,6 +201,18 @@ function watchVia(kc: k8s.KubeConfig, path: string, kind: string, apiVersion: st
     started.then((c) => { clearTimeout(opening); ctl = c; if (done) c.abort(); }, (err) => end(Object.assign(new Error(`watch ${path}: ${(err as Error).message}`), { code: (err as { statusCode?: number }).statusCode })));
     return () => { stop?.removeEventListener('abort', onStop); if (!done) { done = true; clearTimeout(deadline); clearTimeout(opening); ctl?.abort(); } };
   };
+}
+
+/**
+ * A profile without metadata.managedFields: the API server's record of who set which field (an
+ * entry per manager, the operator's status writes among them) is read by nothing here, and the
+ * cache holds every profile.
+ */
+function withoutManagedFields<T>(o: T): T {
+  const m = (o as { metadata?: Record<string, unknown> } | null)?.metadata;
+  if (!m || typeof m !== 'object' || !('managedFields' in m)) return o;
+  const { managedFields: _, ...metadata } = m;
+  return { ...o, metadata } as T;
 }
 
 /** Lists every page (limit/continue), so no single response holds the whole collection. */
@@ -201,6 +237,7 @@ export function kubeApi(kc: k8s.KubeConfig, deadlines: Partial<ApiDeadlines> = {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
   const timed = deadlineOptions(d.requestMs, stop);
+  const nodePages = deadlineOptions(d.requestMs, stop, [trimNodeList]);
   const mergePatch = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch, timed);
   const limit = d.pageSize;
   const apiVersion = `${GROUP}/${VERSION}`;
@@ -214,21 +251,22 @@ export function kubeApi(kc: k8s.KubeConfig, deadlines: Partial<ApiDeadlines> = {
             const res = await listAll((_continue) => namespace
               ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, limit, _continue }, timed)
               : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit, _continue }, timed));
-            const items = (res.items as KubeObject[]).map((i) => ({ ...i, apiVersion, kind: 'NetworkProfile' }));
+            const items = (res.items as KubeObject[]).map((i) => withoutManagedFields({ ...i, apiVersion, kind: 'NetworkProfile' }));
             return { items, resourceVersion: res.resourceVersion };
           } catch (e) { throw toKubeError(e, `list ${path}`); }
         },
-        watch: watchVia(kc, path, 'NetworkProfile', apiVersion, d, stop),
+        watch: watchVia(kc, path, 'NetworkProfile', apiVersion, d, stop, withoutManagedFields),
       };
     },
     nodes() {
       return {
         async list() {
           try {
-            // Page by page, each page cut down to what detection reads before the next one comes.
+            // Page by page, each page cut down to what detection reads as it arrives (trimNodeList)
+            // and again from the typed V1Node (idempotent): the cache holds nothing else.
             const res = await listAll(async (_continue) => {
-              const page = await core.listNode({ limit, _continue }, timed);
-              return { items: (page.items ?? []).map((i) => nodeForDetection(plain<KubeObject>({ ...i, apiVersion: 'v1', kind: 'Node' }))), metadata: page.metadata };
+              const page = await core.listNode({ limit: d.nodePageSize, _continue }, nodePages);
+              return { items: (page.items ?? []).map((i) => nodeForDetection(i as unknown as KubeObject)), metadata: page.metadata };
             });
             return { items: res.items as KubeObject[], resourceVersion: res.resourceVersion };
           } catch (e) { throw toKubeError(e, 'list /api/v1/nodes'); }
@@ -303,8 +341,10 @@ export function kubeApi(kc: k8s.KubeConfig, deadlines: Partial<ApiDeadlines> = {
 
 /**
  * A Node cut down to what detection reads (generators/detect/detect.ts nodeFactsFromList): name,
- * labels, providerID, taints, InternalIP addresses, kubelet version and OS image. managedFields,
- * status.images, conditions and the rest never reach the cache (client-go's informer transform).
+ * labels, the annotations detection reads (flannel's backend), providerID, taints, InternalIP
+ * addresses, kubelet version and OS image. managedFields, status.images, conditions and the rest
+ * never reach the cache (client-go's informer transform). Reads a watch event's plain JSON and
+ * client-node's typed V1Node alike (the typed model keeps the JSON field names).
  */
 export function nodeForDetection(n: KubeObject): KubeObject {
   const o = n as any;
@@ -315,9 +355,14 @@ export function nodeForDetection(n: KubeObject): KubeObject {
   if (Array.isArray(o.status?.addresses)) status.addresses = o.status.addresses.filter((a: any) => a?.type === 'InternalIP').map((a: any) => ({ type: 'InternalIP', address: a.address }));
   const info = o.status?.nodeInfo;
   if (info && typeof info === 'object') status.nodeInfo = { ...(info.kubeletVersion !== undefined ? { kubeletVersion: info.kubeletVersion } : {}), ...(info.osImage !== undefined ? { osImage: info.osImage } : {}) };
+  const m = o.metadata;
+  let annotations: Record<string, unknown> | undefined;
+  if (m?.annotations && typeof m.annotations === 'object') {
+    for (const [k, v] of Object.entries(m.annotations)) if (detectionReadsAnnotation(k)) (annotations ??= {})[k] = v;
+  }
   return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name: o.metadata?.name, ...(o.metadata?.resourceVersion !== undefined ? { resourceVersion: o.metadata.resourceVersion } : {}), ...(o.metadata?.labels ? { labels: o.metadata.labels } : {}) },
+    metadata: { name: m?.name, ...(m?.resourceVersion !== undefined ? { resourceVersion: m.resourceVersion } : {}), ...(m?.labels ? { labels: m.labels } : {}), ...(annotations ? { annotations } : {}) },
     spec, status,
   };
 }

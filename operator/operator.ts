@@ -126,7 +126,7 @@ export class Operator {
     this.nodes = new Informer(o.api.nodes(), {
       // Nodes change every few seconds (heartbeats, conditions); only a change of the facts that
       // detection reads re-plans, and then every profile of the cluster.
-      onChange: (type, obj) => { if (this.nodeFactsChanged(type, obj)) { this.detection = null; this.enqueueAll(); } },
+      onChange: (type, obj) => { if (this.nodeFactsChanged(type, obj)) { this.detection = null; this.enqueueAllSoon(); } },
       // The cache keeps only what detection reads (managedFields, images, conditions dropped).
     }, { name: 'nodes', resyncMs: 0, backoff: o.watchBackoff, clock: o.clock, log, transform: nodeForDetection });
     this.leader = o.leaderElection ? new LeaderElector({
@@ -185,6 +185,14 @@ export class Operator {
 
   private enqueueAll(): void {
     for (const obj of this.profiles.list()) this.queue.add(objectKey(obj));
+  }
+
+  private enqueueScheduled = false;
+  /** A list of M Nodes (or a burst of Node events) queues every profile once, not M times. */
+  private enqueueAllSoon(): void {
+    if (this.enqueueScheduled) return;
+    this.enqueueScheduled = true;
+    queueMicrotask(() => { this.enqueueScheduled = false; this.enqueueAll(); });
   }
 
   async start(): Promise<void> {

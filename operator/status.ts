@@ -23,7 +23,7 @@ export const statusSchema = s.object({
     provider: s.string({ description: 'The provider, e.g. aws or alibaba; empty on bare metal without one.' }),
     managed: s.optionalBoolean({ description: 'Whether the provider runs the control plane.' }),
     source: s.string({ description: 'detected (from the Nodes), explicit (from spec.environment), mixed, or none (no facts).' }),
-    evidence: s.array(s.string(), { description: 'The signals that decided, as node/NAME FIELD=VALUE.' }),
+    evidence: s.array(s.string(), { description: 'The signals that decided, as node/NAME FIELD=VALUE, on every Node or on some Nodes.' }),
   }, [], { description: 'The environment the planner used.' }),
   plan: s.object({
     cni: s.string({ description: 'The CNI rendered (cilium or none).' }),
@@ -65,9 +65,11 @@ export function mergeConditions(current: Condition[] | undefined, desired: Desir
 }
 
 /**
- * Evidence lines shown in status: the first ten (the Nodes in list order). Enough to see why; a
- * Node joining a cluster of ten or more with the same facts changes nothing status shows, so it
- * does not rewrite the status of every profile (the full list is in the published plan.json).
+ * Evidence lines shown in status: the plan's, at most ten. The plan has one line per signal and
+ * value, never one per Node (generators/detect/detect.ts evidenceLines), so a Node joining with
+ * the same facts changes nothing status shows and rewrites no profile's status; the cap bounds a
+ * cluster whose Nodes show many distinct values (regions, node groups). plan.json holds every
+ * line, and `netprofile detect` every Node's evidence.
  */
 const STATUS_EVIDENCE = 10;
 

@@ -2,8 +2,9 @@
 // Bundles the command line (cli/main.ts and every command it loads on demand) into
 // dist/bundle/: one entry module plus one chunk per lazily loaded command, so `netprofile plan`
 // parses a few files instead of the ~60 modules of dist/ and never the ones of other commands.
-// The operator's dependencies (@kubernetes/client-node, prom-client) stay in node_modules and are
-// imported only by the operator's chunk. bin/netprofile prefers dist/bundle/main.mjs and falls
+// The operator's dependencies are imported only by the operator's chunk: prom-client from
+// node_modules, @kubernetes/client-node through dist/vendor/client-node.mjs (only the parts the
+// operator uses, scripts/vendor.mjs). bin/netprofile prefers dist/bundle/main.mjs and falls
 // back to dist/cli/main.js. Data found relative to a module (the schema bundle:
 // new URL('../generators/schemas/bundle.json', import.meta.url)) resolves from dist/bundle/ as
 // from dist/cli/; the installation root is found by cli/package-root.ts.
@@ -11,7 +12,7 @@ import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rmSync } from 'node:fs';
-import { buildVendor, vendorRequires } from './vendor.mjs';
+import { buildVendor, vendorClientNode, vendorRequires } from './vendor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
@@ -33,7 +34,7 @@ const result = await build({
   // CommonJS dependencies (yaml's node build, handlebars) call require() for built-ins.
   banner: { js: "import { createRequire as __netprofileRequire } from 'node:module'; const require = __netprofileRequire(import.meta.url);" },
   supported: { 'import-attributes': true },
-  plugins: [vendorRequires],
+  plugins: [vendorClientNode, vendorRequires],
   metafile: true,
   logLevel: 'warning',
 });

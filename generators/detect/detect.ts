@@ -115,6 +115,8 @@ export const UNINITIALIZED_TAINT = 'node.cloudprovider.kubernetes.io/uninitializ
 /** flannel writes its backend into Node annotations under this prefix (flannel-io/flannel pkg/subnet/kube). */
 const FLANNEL_BACKEND = 'flannel.alpha.coreos.com/backend-type';
 const READ_ANNOTATIONS = /^flannel\.alpha\.coreos\.com\/backend-type$/;
+/** Whether detection reads this Node annotation (a cache of Nodes keeps only those: operator/kube.ts). */
+export function detectionReadsAnnotation(key: string): boolean { return READ_ANNOTATIONS.test(key); }
 const SAFE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Turns a decoded `kubectl get nodes` document (List or NodeList, or one Node) into facts. */
@@ -279,4 +281,36 @@ export function detectEnvironment(nodes: NodeFacts[]): Detection {
 
 export function formatEvidence(e: Evidence): string {
   return `node/${e.node} ${e.field}=${e.value || '(unset)'}`;
+}
+
+const EVIDENCE_LINES = new WeakMap<Detection, readonly string[]>();
+
+/**
+ * The evidence as the plan (plan.json, `netprofile plan`) and the operator's status show it: one
+ * line per signal and value, not one per Node, so a Node that joins with the same facts changes
+ * no line (and no profile's tree). A line is `node/NAME FIELD=VALUE` for the Node with the least
+ * name that shows it, then where it holds: `, on every Node` or `, on some Nodes`. providerIDs
+ * differ per Node (instance IDs), so they group by the form they share, which the line names
+ * (`, on every Node: an AWS EC2 instance`). No count and no listing order enters a line: the same
+ * set of Nodes gives the same lines. `netprofile detect` still lists every Node's evidence.
+ * Computed once per Detection (the operator plans every profile against one).
+ */
+export function evidenceLines(d: Detection): readonly string[] {
+  const cached = EVIDENCE_LINES.get(d);
+  if (cached) return cached;
+  interface Group { rep: Evidence; at: number; nodes: Set<string>; section: number }
+  const groups = new Map<string, Group>();
+  d.evidence.forEach((e, i) => {
+    const key = `${e.signal}\u0000${e.field}\u0000${e.signal === 'providerID' ? e.meaning : e.value}`;
+    const g = groups.get(key);
+    if (!g) { groups.set(key, { rep: e, at: i, nodes: new Set([e.node]), section: i < d.nodes ? 0 : 1 }); return; }
+    g.nodes.add(e.node);
+    if (e.node < g.rep.node) { g.rep = e; g.at = i; }
+  });
+  // The deciding signals (one per Node, detectEnvironment) before the supporting ones; then by
+  // the Node named, and one Node's signals in the order detectNode reads them.
+  const order = [...groups.values()].sort((a, b) => a.section - b.section || (a.rep.node < b.rep.node ? -1 : a.rep.node > b.rep.node ? 1 : 0) || a.at - b.at);
+  const lines = Object.freeze(order.map((g) => `${formatEvidence(g.rep)}, on ${g.nodes.size >= d.nodes ? 'every Node' : 'some Nodes'}${g.rep.signal === 'providerID' ? `: ${g.rep.meaning}` : ''}`));
+  EVIDENCE_LINES.set(d, lines);
+  return lines;
 }

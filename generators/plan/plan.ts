@@ -4,7 +4,7 @@
 // and facts in, plan out.
 import type { NetworkProfile } from '../api/profile.js';
 import { type AddressBlock, type Family, isBlock, parseAddressBlock, parseCIDR, parseIP, firstIP, lastIP, formatIP } from '../api/net.js';
-import { type Detection, formatEvidence } from '../detect/detect.js';
+import { type Detection, evidenceLines, formatEvidence } from '../detect/detect.js';
 import { checkRules } from './rules/index.js';
 import type { UnknownValue } from './rules/registry.js';
 import { CCM_PROVIDERS, getPath, providerName } from './rules/util.js';
@@ -242,14 +242,16 @@ interface ResolvedEnvironment {
   region: string | null;
   class: EnvironmentClass | null;
   source: Plan['environment']['source'];
-  evidence: string[];
+  evidence: readonly string[];
 }
 
 function resolveEnvironment(profile: NetworkProfile, facts: Detection | undefined, decide: Decide): ResolvedEnvironment {
   const e = profile.spec.environment;
   const explicitType = e.type !== 'auto';
   const usable = facts && facts.type !== null ? facts : undefined;
-  const evidence = facts ? facts.evidence.map(formatEvidence) : [];
+  // One line per signal, computed once per Detection (detect.ts evidenceLines): a Node joining
+  // with the same facts changes no line of any profile's plan.
+  const evidence = facts ? evidenceLines(facts) : [];
 
   if (!explicitType && !usable) {
     // environment-unknown (rules/environment-unknown.ts)
@@ -279,7 +281,8 @@ function resolveEnvironment(profile: NetworkProfile, facts: Detection | undefine
   }
   const parts = [explicitType, e.provider !== 'auto', e.managed !== 'auto'];
   const source: ResolvedEnvironment['source'] = parts.every(Boolean) ? 'explicit' : !usable ? 'explicit' : parts.some(Boolean) ? 'mixed' : 'detected';
-  if (!explicitType) decide('environment.type', type, `detected from ${usable!.nodes} node(s)`, null, evidence[0] ?? null);
+  // No node count in the reason: it is in every profile's tree (plan.json, README).
+  if (!explicitType) decide('environment.type', type, 'detected from the nodes, which all agree', null, evidence[0] ?? null);
   if (e.provider === 'auto') decide('environment.provider', provider, usable ? 'detected from the nodes' : 'not set and no facts', null, usable ? evidence[0] ?? null : null);
   if (e.managed === 'auto') decide('environment.managed', managed, usable ? (managed ? 'a managed-offering node label is present' : 'no managed-offering node label') : `no facts: ${managed ? 'distribution is managed' : 'assumed self-managed'}`, null, usable ? 'node labels' : null);
 

@@ -3,6 +3,7 @@
 // address: a Node object carries no prefix length). Pure.
 import { parseCIDR, isBlock, containsIP, contains, parseAddressBlock, type AddressBlock, type Family } from '../api/net.js';
 import type { Detection } from '../detect/detect.js';
+import { factSubnets } from './node-addresses.js';
 
 export interface NodeSubnets {
   blocks: AddressBlock[];
@@ -13,21 +14,9 @@ export interface NodeSubnets {
 export function nodeSubnets(nodeCIDRs: readonly string[], facts: Detection | undefined): NodeSubnets {
   const given = nodeCIDRs.map((c) => parseCIDR(c)).filter(isBlock);
   if (given.length) return { blocks: given, source: 'nodeCIDRs' };
-  const seen = new Map<string, AddressBlock>();
-  for (const n of facts?.perNode ?? []) {
-    for (const ip of n.internalIPs ?? []) {
-      const fam: Family = ip.includes(':') ? 'IPv6' : 'IPv4';
-      const width = fam === 'IPv4' ? 32 : 128;
-      const prefix = fam === 'IPv4' ? 24 : 64;
-      const block = parseCIDR(`${ip}/${width}`);
-      if (!isBlock(block)) continue;
-      const mask = (1n << BigInt(width - prefix)) - 1n;
-      const first = block.first & ~mask;
-      const key = `${fam}:${first}`;
-      if (!seen.has(key)) seen.set(key, { family: fam, first, last: first | mask, text: `${ip} /${prefix}`, prefix });
-    }
-  }
-  return seen.size ? { blocks: [...seen.values()], source: 'facts' } : { blocks: [], source: 'none' };
+  // Parsed once per Detection, not once per profile (node-addresses.ts).
+  const around = facts ? factSubnets(facts) : [];
+  return around.length ? { blocks: [...around], source: 'facts' } : { blocks: [], source: 'none' };
 }
 
 /** Whether an address (IP) lies in one of the subnets. */

@@ -90,7 +90,7 @@ export interface Plan {
     class: EnvironmentClass | null;
     /** explicit: all from the profile; detected: all from facts; mixed: some of each; none: unknown. */
     source: 'explicit' | 'detected' | 'mixed' | 'none';
-    evidence: string[];
+    evidence: readonly string[];
     /** Nodes that carry node.cloudprovider.kubernetes.io/uninitialized. */
     uninitializedNodes: string[];
   };

@@ -4,8 +4,8 @@
 // range (10.32.192.0/18) apart from the pod (10.32.0.0/17) and service (10.32.128.0/18) CIDRs.
 // An L2 pool belongs inside a node subnet (metallb v0.16.1 website/content/concepts/layer2.md).
 import type { Finding } from '../../api/findings.js';
-import { type Family, containsIP, contains, isBlock, overlaps, parseAddressBlock, parseIP } from '../../api/net.js';
-import type { Detection } from '../../detect/detect.js';
+import { contains, isBlock, overlaps, parseAddressBlock } from '../../api/net.js';
+import { nodeAddressesIn } from '../node-addresses.js';
 import { finding, type RuleUnit } from './registry.js';
 import { blocks } from './util.js';
 
@@ -24,7 +24,6 @@ export const poolOverlap: RuleUnit<'pool-overlap'> = {
     const serviceBlocks = blocks(plan.cluster.serviceCIDRs);
     const nodeBlocks = blocks(plan.cluster.nodeCIDRs);
     const parsed = pools.map((p) => p.addresses.map((a) => parseAddressBlock(a)).map((b) => (isBlock(b) ? b : null)));
-    const nodeIPs = (facts?.perNode ?? []).length ? collectNodeIPs(facts!) : [];
     const out: Finding[] = [];
     pools.forEach((pool, i) => {
       parsed[i].forEach((b, j) => {
@@ -48,23 +47,13 @@ export const poolOverlap: RuleUnit<'pool-overlap'> = {
           if (mode === 'l2' && contains(o, b)) continue;
           out.push(finding(poolOverlap, path, `${b.text} overlaps the node CIDR ${o.text}; ${mode === 'l2' ? 'an L2 pool must lie wholly inside the node subnet and away from node addresses' : 'routed LoadBalancer addresses must not collide with node addresses'}, so pick another range.`));
         }
-        for (const n of nodeIPs) {
-          if (containsIP(b, n.family, n.value)) out.push(finding(poolOverlap, path, `${b.text} contains ${n.text}, the address of node ${n.node}; exclude it from the pool.`));
+        // The node addresses are parsed once per Detection and found by binary search
+        // (generators/plan/node-addresses.ts), not parsed and scanned again for every profile.
+        for (const n of facts ? nodeAddressesIn(facts, b) : []) {
+          out.push(finding(poolOverlap, path, `${b.text} contains ${n.text}, the address of node ${n.node}; exclude it from the pool.`));
         }
       });
     });
     return out;
   },
 };
-
-function collectNodeIPs(facts: Detection): { node: string; family: Family; value: bigint; text: string }[] {
-  const out: { node: string; family: Family; value: bigint; text: string }[] = [];
-  for (const v of facts.perNode) {
-    for (const ip of v.internalIPs ?? []) {
-      const p = parseIP(ip);
-      if (p) out.push({ node: v.node, family: p.family, value: p.value, text: ip });
-    }
-  }
-  return out;
-}
-
