@@ -127,7 +127,8 @@ memory('the Node cache keeps only what detection reads; lists are paged with lim
     const op = await h.start();
     assert.is(op.nodes.store.size, 1100);
     const lists = h.fake.requests.filter((r) => r.path === '/api/v1/nodes' && r.query.watch !== 'true');
-    assert.equal(lists.map((r) => [r.query.limit, r.query.continue !== undefined]), [['500', false], ['500', true], ['500', true]]);
+    // Nodes come 50 a page (operator/kube.ts nodePageSize): 22 pages for 1100.
+    assert.equal(lists.map((r) => [r.query.limit, r.query.continue !== undefined]), [['50', false], ...Array.from({ length: 21 }, () => ['50', true])]);
     assert.equal(op.nodes.store.get('n7'), {
       apiVersion: 'v1', kind: 'Node',
       metadata: { name: 'n7', resourceVersion: h.fake.nodes.get('n7').metadata.resourceVersion, labels: { 'kubernetes.io/hostname': 'n7' } },
