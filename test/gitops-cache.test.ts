@@ -168,7 +168,7 @@ t('the fast-import commit: awkward file names, exact message bytes, the git iden
   const repo = bareRepo(join(dir.path, 'names.git'));
   const files = { 'a b/"quoted" name.yaml': 'q: 1\n', 'ünïcode/ß.yaml': 'u: 1\n', 'tab\there.yaml': 't: 1\n', 'keep.yaml': 'k: 1\n' };
   const message = 'subject with "quotes" and ünïcode\n\nbody line\ndata 5\nM 100644 inline x\n';
-  const first = await publishTrees({ repo, trees: [{ profile: 'p', path: 'clusters/odd name', target: 'plain', files: { ...files, 'tab\there.yaml': undefined as never } }].map((t) => ({ ...t, files: Object.fromEntries(Object.entries(t.files).filter(([, v]) => v !== undefined)) })), message });
+  const first = await publishTrees({ repo, trees: [{ profile: 'p', path: 'clusters/odd name', target: 'plain' as const, files: { ...files, 'tab\there.yaml': undefined as never } }].map((t) => ({ ...t, files: Object.fromEntries(Object.entries(t.files).filter(([, v]) => v !== undefined)) })), message });
   assert.ok(first.changed);
   const names = git(['ls-tree', '-r', '-z', '--name-only', 'main'], { cwd: repo }).split('\0').filter(Boolean);
   assert.ok(names.includes('clusters/odd name/a b/"quoted" name.yaml'), names.join(' | '));
