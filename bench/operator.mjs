@@ -28,6 +28,11 @@ if (only !== null && only !== 'first-status') { console.error(`bench/operator: -
 const bin = join(root, 'bin', 'netprofile');
 const NS = 'netprofile-system';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// The operator runs with the NODE_OPTIONS of its Deployment (operator/deploy/deployment.yaml), as
+// in a cluster; BENCH_NODE_OPTIONS overrides them (an empty value: Node's defaults).
+const deployed = /- name: NODE_OPTIONS\n\s+value: (.+)\n/.exec(readFileSync(join(root, 'operator', 'deploy', 'deployment.yaml'), 'utf8'))?.[1]?.trim() ?? '';
+const nodeOptions = process.env.BENCH_NODE_OPTIONS ?? deployed;
+console.log(`operator: NODE_OPTIONS=${nodeOptions || '(none)'}${process.env.BENCH_NODE_OPTIONS === undefined ? ' (as the Deployment sets them)' : ' (BENCH_NODE_OPTIONS)'}`);
 
 /** A Node as kubectl get -o json shows it on a busy cluster: managedFields, 40 images, conditions. */
 function fullNode(i) {
@@ -54,7 +59,7 @@ async function operator(fake, dir, extra = []) {
   const server = await fake.listen();
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(server));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--namespace', NS, '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, POD_NAMESPACE: NS } });
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--namespace', NS, '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, POD_NAMESPACE: NS, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; if (stderr.length > 1e6) stderr = stderr.slice(-5e5); });
   let peak = 0;

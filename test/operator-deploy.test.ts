@@ -104,6 +104,19 @@ test('a PodDisruptionBudget lets a drain take one of the two replicas at a time'
   assert.ok(d.spec.template.spec.containers[0].env.some((e: any) => e.name === 'SERVICE_ACCOUNT_NAME' && e.valueFrom.fieldRef.fieldPath === 'spec.serviceAccountName'), 'the ServiceAccount is named in RBAC hints');
 });
 
+test('the Deployment NODE_OPTIONS are accepted by Node and the operator starts with them', () => {
+  const objects = parseAllDocuments(readFileSync(join(root, 'operator', 'deploy', 'deployment.yaml'), 'utf8')).map((d) => d.toJS());
+  const d = objects.find((o) => o?.kind === 'Deployment');
+  const opts = d.spec.template.spec.containers[0].env.find((e: any) => e.name === 'NODE_OPTIONS')?.value;
+  assert.match(opts, /--max-semi-space-size=\d+/);
+  // Node refuses an option NODE_OPTIONS does not allow (exit 9): the Pod would never start.
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(require("v8").getHeapSpaceStatistics().length))'], { env: { ...process.env, NODE_OPTIONS: opts }, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const help = spawnSync(process.execPath, [join(root, 'bin', 'netprofile'), 'operator', '--help'], { env: { ...process.env, NODE_OPTIONS: opts }, encoding: 'utf8' });
+  assert.is(help.status, 0, help.stderr);
+  assert.match(help.stdout, /Usage: netprofile operator/);
+});
+
 test('the Dockerfile runs as non-root on a pinned Node 20 under tini', () => {
   const text = readFileSync(join(root, 'operator', 'Dockerfile'), 'utf8');
   const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
