@@ -59,7 +59,7 @@ async function operator(fake, dir, extra = []) {
   const server = await fake.listen();
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, kubeconfigFor(server));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--namespace', NS, '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, POD_NAMESPACE: NS, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir, 'clones'), '--namespace', NS, '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, POD_NAMESPACE: NS, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; if (stderr.length > 1e6) stderr = stderr.slice(-5e5); });
   let peak = 0;

@@ -36,7 +36,7 @@ interface Lane {
 /** Counters for tests and the benchmark. */
 export interface BatchStats { publishes: number; requests: number; verifiedByHead: number; individually: number }
 
-export type BatchingPublisher = Publisher & { readonly levelTriggered: true; readonly stats: BatchStats };
+export type BatchingPublisher = Publisher & { readonly levelTriggered: true; readonly stats: BatchStats; forget(key: string): void; verifiedCount(): number };
 
 const norm = (p: string) => p.replace(/\/+$/, '').replace(/^\.\//, '');
 
@@ -190,6 +190,10 @@ export function batchingPublisher(options: BatchingOptions = {}): BatchingPublis
     schedule(lane);
   })) as BatchingPublisher;
   Object.defineProperty(publisher, 'levelTriggered', { value: true });
+  // A deleted profile's verification goes with it (a profile made again under the same name is
+  // compared against Git afresh).
+  Object.defineProperty(publisher, 'forget', { value: (key: string) => { for (const lane of lanes.values()) lane.verified.trees.delete(key); } });
+  Object.defineProperty(publisher, 'verifiedCount', { value: () => [...lanes.values()].reduce((n, l) => n + l.verified.trees.size, 0) });
   Object.defineProperty(publisher, 'stats', { value: stats });
   return publisher;
 }

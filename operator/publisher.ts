@@ -39,7 +39,11 @@ export interface PublishResult { changed: boolean; sha: string; files: unknown; 
  * also when the tree did not change, and checks Git itself (cheaply); any other publisher is asked
  * only when the tree differs from the one this replica published last.
  */
-export type Publisher = ((request: PublishRequest) => Promise<PublishResult>) & { readonly levelTriggered?: boolean };
+export type Publisher = ((request: PublishRequest) => Promise<PublishResult>) & {
+  readonly levelTriggered?: boolean;
+  /** The profile is gone (deleted, or this replica stopped leading it): drop what is kept for it. */
+  forget?(key: string): void;
+};
 
 /** The keys a Git credentials Secret may hold (api.md §8, the issue). */
 export const SECRET_KEYS = ['identity', 'known_hosts', 'username', 'password', 'token'] as const;

@@ -71,6 +71,7 @@ export class Reconciler {
 
   forget(key: string): void {
     this.published.delete(key);
+    this.d.publisher.forget?.(key);
     this.findingsByProfile.delete(key);
     this.d.metrics.setFindings(this.findingsByProfile);
   }

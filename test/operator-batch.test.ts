@@ -207,6 +207,22 @@ t('verification: the head is offered only when every tree of the batch was seen 
   assert.is(pub.stats.verifiedByHead, 1);
 });
 
+t('a deleted profile is forgotten by the lanes', async () => {
+  const h = await harness();
+  const publisher = batchingPublisher({ cacheRoot: join(h.dir.path, 'clones') });
+  try {
+    h.fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+    h.fake.addProfile(l2Profile('a', h.url));
+    h.fake.addProfile(l2Profile('b', h.url));
+    const op = await h.start({ publisher });
+    await waitFor(() => readyOf(h.fake.profiles.get(`${NS}/a`))?.status === 'True' && readyOf(h.fake.profiles.get(`${NS}/b`))?.status === 'True', 'both Ready');
+    await op.queue.idle();
+    assert.is(publisher.verifiedCount(), 2);
+    h.fake.deleteProfile(NS, 'a');
+    await waitFor(() => publisher.verifiedCount() === 1, 'a forgotten');
+  } finally { await h.done(); }
+});
+
 t('the work queue: a released key frees its worker, takes one back to finish, and stop() waits for it', async () => {
   const order: string[] = [];
   let unblock!: () => void;

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bin, tempDir } from './helpers.js';
 import { FakeKube, kubeconfigFor, waitFor, bareMetalNode, l2Profile, readyOf } from './kube-fake.js';
@@ -19,7 +19,7 @@ test('netprofile operator: publishes, serves probes and metrics, and SIGTERM rel
   writeFileSync(kubeconfig, kubeconfigFor(server));
   fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
   fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -43,6 +43,11 @@ test('netprofile operator: publishes, serves probes and metrics, and SIGTERM rel
     assert.match(metrics, /# TYPE netprofile_reconcile_duration_seconds histogram/);
     assert.match(metrics, /# TYPE netprofile_findings gauge/);
     assert.ok(logs().every((l) => !l.unparsed), 'every log line is JSON');
+    // The repository's kept clone lives under --git-cache-dir (one lane), without credentials or a lock.
+    const lanes = readdirSync(join(dir.path, 'clones'));
+    assert.is(lanes.length, 1);
+    assert.ok(existsSync(join(dir.path, 'clones', lanes[0], 'clone', '.git', 'HEAD')));
+    assert.not.ok(existsSync(join(dir.path, 'clones', lanes[0], 'lock')), 'the lock is released after the publish');
 
     child.kill('SIGTERM');
     const end = await exited;
@@ -72,7 +77,7 @@ async function started(extra: string[] = []) {
   writeFileSync(kubeconfig, kubeconfigFor(server));
   fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
   fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));

@@ -22,7 +22,7 @@ test('under tini, SIGTERM stops the operator, releases the Lease and exits 0', a
   writeFileSync(kubeconfig, kubeconfigFor(server));
   fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
   fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(TINI, ['--', process.execPath, bin, 'operator', '--kubeconfig', kubeconfig, '--leader-elect', '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  const child = spawn(TINI, ['--', process.execPath, bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect', '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
