@@ -5,11 +5,10 @@
 // a `git` wrapper first on PATH (every git process, also those git starts itself), not timed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync, readFileSync, chmodSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { tempDir } from './helpers.js';
-import { isolatedGitEnv, git, bareRepo } from './gitserver.js';
+import { countingGit, git, bareRepo } from './gitserver.js';
 import { publishTrees, PublishFailed, PublishConflict } from '../gitops/index.js';
 import type { RenderedTree } from '../generators/render.js';
 
@@ -20,33 +19,18 @@ const tree = (i: number, extra = ''): RenderedTree => ({
 
 const t = suite('kept clone and verified head');
 let dir: ReturnType<typeof tempDir>;
-let log: string;
-const saved: Record<string, string | undefined> = {};
+let gits: ReturnType<typeof countingGit>;
 t.before(() => {
   dir = tempDir('netprofile-cache-');
-  const env = isolatedGitEnv(join(dir.path, 'home'));
-  const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
-  const wrap = join(dir.path, 'bin');
-  mkdirSync(wrap);
-  log = join(dir.path, 'git.log');
-  writeFileSync(join(wrap, 'git'), [
-    '#!/bin/sh', 'sub=; skip=0',
-    'for x in "$@"; do if [ $skip = 1 ]; then skip=0; continue; fi; if [ "$x" = -c ]; then skip=1; continue; fi; sub=$x; break; done',
-    `printf '%s\\n' "$sub" >> '${log}'`, `exec '${realGit}' "$@"`, '',
-  ].join('\n'));
-  chmodSync(join(wrap, 'git'), 0o755);
-  for (const [k, v] of Object.entries({ ...env, PATH: `${wrap}:${process.env.PATH}` })) { saved[k] = process.env[k]; process.env[k] = v; }
+  gits = countingGit(dir.path);
+  gits.install();
 });
 t.after(() => {
-  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  gits.restore();
   dir.cleanup();
 });
 
-async function counted<T>(f: () => Promise<T>): Promise<{ value: T; commands: string[] }> {
-  writeFileSync(log, '');
-  const value = await f();
-  return { value, commands: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
-}
+const counted = <T>(f: () => Promise<T>) => gits.counted(f);
 
 t('a kept clone is reused: no init and no fetch when the branch did not move; a moved branch is fetched', async () => {
   const repo = bareRepo(join(dir.path, 'reuse.git'));

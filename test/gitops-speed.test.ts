@@ -4,11 +4,10 @@
 // Also the tree building (one update-index from the base) against real bare repositories.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync, readFileSync, chmodSync, mkdirSync, existsSync } from 'node:fs';
+import { writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { tempDir } from './helpers.js';
-import { isolatedGitEnv, git, bareRepo } from './gitserver.js';
+import { countingGit, git, bareRepo } from './gitserver.js';
 import { publishTrees, diffTrees, PublishConflict, MANIFEST } from '../gitops/index.js';
 import type { RenderedTree } from '../generators/render.js';
 
@@ -28,37 +27,19 @@ function fleet(n: number, bump = ''): RenderedTree[] {
 
 const t = suite('a constant number of git processes, whatever the fleet size');
 let dir: ReturnType<typeof tempDir>;
-let env: Record<string, string>;
-let log: string;
-const saved: Record<string, string | undefined> = {};
+let gits: ReturnType<typeof countingGit>;
 t.before(() => {
   dir = tempDir('netprofile-speed-');
-  env = isolatedGitEnv(join(dir.path, 'home'));
-  const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
-  const wrap = join(dir.path, 'bin');
-  mkdirSync(wrap);
-  log = join(dir.path, 'git.log');
-  // Logs the git subcommand (the first argument after any -c NAME=VALUE pairs), then runs git.
-  writeFileSync(join(wrap, 'git'), [
-    '#!/bin/sh', 'sub=; skip=0',
-    'for x in "$@"; do if [ $skip = 1 ]; then skip=0; continue; fi; if [ "$x" = -c ]; then skip=1; continue; fi; sub=$x; break; done',
-    `printf '%s\\n' "$sub" >> '${log}'`, `exec '${realGit}' "$@"`, '',
-  ].join('\n'));
-  chmodSync(join(wrap, 'git'), 0o755);
-  for (const [k, v] of Object.entries({ ...env, PATH: `${wrap}:${process.env.PATH}` })) { saved[k] = process.env[k]; process.env[k] = v; }
+  gits = countingGit(dir.path);
+  gits.install();
 });
 t.after(() => {
-  for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+  gits.restore();
   dir.cleanup();
 });
 
 /** Runs `f` and returns how many git processes it started (from the wrapper's log). */
-async function counted<T>(f: () => Promise<T>): Promise<{ value: T; gits: number; commands: string[] }> {
-  writeFileSync(log, '');
-  const value = await f();
-  const commands = readFileSync(log, 'utf8').split('\n').filter(Boolean);
-  return { value, gits: commands.length, commands };
-}
+const counted = <T>(f: () => Promise<T>) => gits.counted(f);
 
 t('first publish, one changed profile, and a no-op: the same git process counts for 10 and 50 profiles', async () => {
   const counts: Record<number, { first: number; change: number; noop: number; diff: number }> = {};

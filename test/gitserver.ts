@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createConnection, createServer as createTcpServer } from 'node:net';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Test } from 'uvu';
@@ -27,6 +27,45 @@ export function isolatedGitEnv(dir: string, extraGlobalConfig = ''): Record<stri
     GIT_AUTHOR_NAME: 'Test Author', GIT_AUTHOR_EMAIL: 'author@example.test',
     GIT_COMMITTER_NAME: 'Test Committer', GIT_COMMITTER_EMAIL: 'committer@example.test',
     GIT_TERMINAL_PROMPT: '0',
+  };
+}
+
+/**
+ * A `git` wrapper first on PATH that logs every git process started (the subcommand after any
+ * -c NAME=VALUE pairs; also the gits git starts itself), with the isolated git environment, set
+ * on process.env by install() and put back by restore(). counted(f) runs f and says which git
+ * subcommands it started, in order. For counting, never for timing.
+ */
+export function countingGit(dir: string): {
+  install(): void;
+  restore(): void;
+  counted<T>(f: () => Promise<T>): Promise<{ value: T; gits: number; commands: string[] }>;
+} {
+  const env = isolatedGitEnv(join(dir, 'home'));
+  const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+  const wrap = join(dir, 'bin');
+  const log = join(dir, 'git.log');
+  const saved: Record<string, string | undefined> = {};
+  return {
+    install() {
+      mkdirSync(wrap, { recursive: true });
+      writeFileSync(join(wrap, 'git'), [
+        '#!/bin/sh', 'sub=; skip=0',
+        'for x in "$@"; do if [ $skip = 1 ]; then skip=0; continue; fi; if [ "$x" = -c ]; then skip=1; continue; fi; sub=$x; break; done',
+        `printf '%s\\n' "$sub" >> '${log}'`, `exec '${realGit}' "$@"`, '',
+      ].join('\n'));
+      chmodSync(join(wrap, 'git'), 0o755);
+      for (const [k, v] of Object.entries({ ...env, PATH: `${wrap}:${process.env.PATH}` })) { saved[k] = process.env[k]; process.env[k] = v; }
+    },
+    restore() {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    },
+    async counted(f) {
+      writeFileSync(log, '');
+      const value = await f();
+      const commands = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      return { value, gits: commands.length, commands };
+    },
   };
 }
 

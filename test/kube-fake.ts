@@ -552,6 +552,25 @@ export function l2Profile(name: string, repoUrl: string, overrides: { pool?: str
   };
 }
 
+/**
+ * What the tests of the real `netprofile operator` process start from: a fake on a real port
+ * with the Node cp-1 and the profile `lab` on a new bare repository, a kubeconfig for it, and
+ * the operator's arguments (kubeconfig, a kept-clone directory inside the temp dir, leader
+ * election). The caller spawns the process (directly or under tini) and cleans up.
+ */
+export async function operatorProcessSetup(prefix: string): Promise<{ dir: ReturnType<typeof tempDir>; fake: FakeKube; remote: string; kubeconfig: string; args: string[] }> {
+  const dir = tempDir(prefix);
+  const fake = new FakeKube();
+  const remote = join(dir.path, 'fleet.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
+  const server = await fake.listen();
+  const kubeconfig = join(dir.path, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(server));
+  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
+  fake.addProfile(l2Profile('lab', `file://${remote}`));
+  return { dir, fake, remote, kubeconfig, args: ['operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect'] };
+}
+
 export interface Harness {
   fake: FakeKube;
   remote: string;

@@ -3,23 +3,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, tempDir } from './helpers.js';
-import { FakeKube, kubeconfigFor, waitFor, bareMetalNode, l2Profile, readyOf } from './kube-fake.js';
-import { execFileSync } from 'node:child_process';
+import { bin } from './helpers.js';
+import { waitFor, l2Profile, readyOf, operatorProcessSetup } from './kube-fake.js';
 
 test('netprofile operator: publishes, serves probes and metrics, and SIGTERM releases the Lease', async () => {
-  const dir = tempDir('netprofile-operator-proc-');
-  const fake = new FakeKube();
-  const remote = join(dir.path, 'fleet.git');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
-  const server = await fake.listen();
-  const kubeconfig = join(dir.path, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(server));
-  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-  fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  const { dir, fake, args } = await operatorProcessSetup('netprofile-operator-proc-');
+  const child = spawn(process.execPath, [bin, ...args, '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -68,16 +59,8 @@ test('netprofile operator: publishes, serves probes and metrics, and SIGTERM rel
 
 /** Starts the real operator process against the fake on a real port; the profile lab published. */
 async function started(extra: string[] = []) {
-  const dir = tempDir('netprofile-operator-proc-');
-  const fake = new FakeKube();
-  const remote = join(dir.path, 'fleet.git');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
-  const server = await fake.listen();
-  const kubeconfig = join(dir.path, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(server));
-  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-  fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(process.execPath, [bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect', '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  const { dir, fake, remote, args } = await operatorProcessSetup('netprofile-operator-proc-');
+  const child = spawn(process.execPath, [bin, ...args, '--leader-election-namespace', 'netprofile-system', '--metrics-bind-address', '0', '--health-probe-bind-address', '0', ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));

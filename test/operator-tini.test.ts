@@ -3,26 +3,17 @@
 // tini exits with the operator's code. Runs the real binary against the fake apiserver on a port.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { bin, tempDir } from './helpers.js';
-import { FakeKube, kubeconfigFor, waitFor, bareMetalNode, l2Profile, readyOf } from './kube-fake.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { bin } from './helpers.js';
+import { waitFor, readyOf, operatorProcessSetup } from './kube-fake.js';
 
 const TINI = '/usr/bin/tini';
 
 test('under tini, SIGTERM stops the operator, releases the Lease and exits 0', async () => {
   assert.ok(existsSync(TINI), `${TINI} is missing: install Debian's tini package (.ci/run does)`);
-  const dir = tempDir('netprofile-operator-tini-');
-  const fake = new FakeKube();
-  const remote = join(dir.path, 'fleet.git');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
-  const server = await fake.listen();
-  const kubeconfig = join(dir.path, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(server));
-  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-  fake.addProfile(l2Profile('lab', `file://${remote}`));
-  const child = spawn(TINI, ['--', process.execPath, bin, 'operator', '--kubeconfig', kubeconfig, '--git-cache-dir', join(dir.path, 'clones'), '--leader-elect', '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
+  const { dir, fake, args } = await operatorProcessSetup('netprofile-operator-tini-');
+  const child = spawn(TINI, ['--', process.execPath, bin, ...args, '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, POD_NAME: 'netprofile-operator-0', POD_NAMESPACE: 'netprofile-system' } });
   let stderr = '';
   child.stderr.on('data', (c) => { stderr += c; });
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
