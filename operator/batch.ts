@@ -124,7 +124,7 @@ export function batchingPublisher(options: BatchingOptions = {}): BatchingPublis
           // tree): each profile alone, so each gets its own answer.
           for (const w of rest) {
             stats.individually++;
-            await commitTogether(lane, [w]).catch((err) => w.reject(err));
+            await commitTogether(lane, [w]).catch((err) => w.reject(err instanceof Fenced ? err.failed.get(w) : err));
           }
           return;
         }
