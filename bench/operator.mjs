@@ -128,13 +128,19 @@ function head(remote) {
 
 const pools = ['172.21.48.240/28', '172.21.48.224/28'];
 
-async function specToCommit(changes) {
+/** A temp dir with a bare remote, and a fake with one bare-metal Node and `names` profiles on it. */
+function withRemote(names) {
   const dir = mkdtempSync(join(tmpdir(), 'netprofile-bench-op-'));
   const remote = join(dir, 'fleet.git');
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
   const fake = new FakeKube();
   fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-  fake.addProfile(l2Profile('lab', `file://${remote}`));
+  for (const name of names) fake.addProfile(l2Profile(name, `file://${remote}`));
+  return { dir, remote, fake };
+}
+
+async function specToCommit(changes) {
+  const { dir, remote, fake } = withRemote(['lab']);
   const op = await operator(fake, dir);
   const times = [];
   try {
@@ -173,12 +179,7 @@ function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[Math.flo
 // ---- 3. many profiles on one repository ----------------------------------------------------------
 
 async function oneRepository(profiles) {
-  const dir = mkdtempSync(join(tmpdir(), 'netprofile-bench-op-'));
-  const remote = join(dir, 'fleet.git');
-  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote]);
-  const fake = new FakeKube();
-  fake.addNode(bareMetalNode('cp-1', '172.21.48.1'));
-  for (let i = 0; i < profiles; i++) fake.addProfile(l2Profile(`p${i}`, `file://${remote}`));
+  const { dir, remote, fake } = withRemote(Array.from({ length: profiles }, (_, i) => `p${i}`));
   const t0 = performance.now();
   const op = await operator(fake, dir);
   try {

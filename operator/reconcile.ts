@@ -239,12 +239,13 @@ export class Reconciler {
   /**
    * The fence checked right before every push (and before publishing starts): this replica still
    * holds the Lease (re-read from the API), is not stopping, and the profile in the cache is
-   * still the generation being published. Throws Fenced otherwise.
+   * still the generation being published. Throws Fenced otherwise. `readLease: false` (a re-check
+   * of an unchanged tree, which pushes only after its own beforePush fence) skips the API read.
    */
-  private async fence(key: string, generation: number): Promise<void> {
+  private async fence(key: string, generation: number, readLease = true): Promise<void> {
     if (this.d.signal?.aborted) throw new Fenced('the operator is stopping');
     if (!this.d.canPublish()) throw new Fenced('this replica is not the leader');
-    await this.d.confirmLeadership?.();
+    if (readLease) await this.d.confirmLeadership?.();
     const current = this.d.getProfile(key);
     if (!current) throw new Fenced('the profile was deleted while publishing');
     const now = typeof current.metadata.generation === 'number' ? current.metadata.generation : 0;
@@ -259,8 +260,7 @@ export class Reconciler {
     const remove = await staleTree(this.lifecycle(log), obj, { repo: repo.url, branch: repo.branch, path: plan.gitops.path });
     // A re-check of an unchanged tree pushes nothing unless Git drifted, and every push is fenced
     // right before it: the Lease is re-read up front only when a change is expected.
-    if (!o.same) await this.fence(key, generation);
-    else if (this.d.signal?.aborted || !this.d.canPublish()) throw new Fenced('this replica is stopping or not the leader');
+    await this.fence(key, generation, !o.same);
     const request: PublishRequest & FencedRequest = {
       repo: repo.url, branch: repo.branch, reviewBranch: reviewBranchOf(obj), trees: [tree], remove, message: plan.gitops.commitMessage, author: this.d.author, credentials, dryRun: false,
       key, hash: o.hash,
